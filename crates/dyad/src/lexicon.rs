@@ -1,0 +1,4 @@
+//! Lexicons: loading the plain-text files under `data/` and compiling them.
+
+#[derive(Debug, Default)]
+pub struct Lexicon {}
