@@ -1,1 +1,166 @@
-fn main() {}
+//! The `dyad` command: a thin layer over the `dyad` library that parses arguments,
+//! reads inputs, writes JSONL and reports what it skipped. All coding logic lives
+//! in the library.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use dyad::document::{self, ReadOptions};
+use dyad::{Coder, Lexicon};
+
+#[derive(Parser)]
+#[command(name = "dyad", version, about = "Code news text into CAMEO political events (who did what to whom, when, where), with the evidence for every field")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Code articles into events: one JSON object per line.
+    Code {
+        /// Input files: .txt, .jsonl ({id, text, published, url?, title?} a line) or
+        /// .html; "-" reads standard input.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Publication date of .txt/.html inputs (YYYY-MM-DD): anchors relative dates.
+        #[arg(long, value_parser = parse_date)]
+        published: Option<jiff::civil::Date>,
+        /// Document id for a single .txt input (default: the file stem).
+        #[arg(long)]
+        doc_id: Option<String>,
+        /// Write events here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// Score the coder against a directory of hand-coded gold events.
+    Eval {
+        /// Directory with NN.txt, NN.meta.json and NN.gold.json files.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Also print every coded event, marked right (+) or wrong (-).
+        #[arg(long)]
+        verbose: bool,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct LexiconArgs {
+    /// Read lexicons from this directory (laid out like data/) instead of the
+    /// built-in ones.
+    #[arg(long, value_name = "DIR")]
+    lexicon: Option<PathBuf>,
+    /// Also emit events with only a source or only a target.
+    #[arg(long)]
+    partial: bool,
+}
+
+impl LexiconArgs {
+    fn load(&self) -> Result<Lexicon> {
+        match &self.lexicon {
+            Some(dir) => Lexicon::from_dir(dir).with_context(|| format!("cannot load the lexicon in {}", dir.display())),
+            None => Lexicon::builtin().context("the built-in lexicon is broken (a bug: please report it)"),
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    document::parse_date(s)
+}
+
+fn main() -> ExitCode {
+    // Unusable arguments exit 1 (clap's default is 2); help and version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Code { inputs, published, doc_id, out, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
+        Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dyad: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn code(inputs: &[PathBuf], published: Option<jiff::civil::Date>, doc_id: Option<String>, out: Option<&Path>, lex: &LexiconArgs) -> Result<ExitCode> {
+    if doc_id.is_some() && inputs.len() > 1 {
+        anyhow::bail!("--doc-id names one document: give a single input file");
+    }
+    let lexicon = lex.load()?;
+    let coder = Coder::new(&lexicon).with_partial(lex.partial);
+    let sink: Box<dyn Write> = match out {
+        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create --out {}", p.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut sink = BufWriter::new(sink);
+    let opts = ReadOptions { published, doc_id };
+    let (mut docs, mut events) = (0usize, 0usize);
+    let mut skipped = Vec::new();
+    for input in inputs {
+        let documents = match document::read_input(input, &opts) {
+            Ok(d) => d,
+            Err(s) => {
+                eprintln!("dyad: skipped {s}");
+                skipped.push(s);
+                continue;
+            }
+        };
+        for doc in documents {
+            match doc {
+                Ok(doc) => {
+                    docs += 1;
+                    for e in coder.code(&doc) {
+                        serde_json::to_writer(&mut sink, &e).context("cannot write an event")?;
+                        sink.write_all(b"\n").context("cannot write an event")?;
+                        events += 1;
+                    }
+                }
+                Err(s) => {
+                    eprintln!("dyad: skipped {s}");
+                    skipped.push(s);
+                }
+            }
+        }
+    }
+    sink.flush().context("cannot write events")?;
+    eprintln!("dyad: coded {docs} document(s), {events} event(s); skipped {}", skipped.len());
+    Ok(if docs == 0 && !skipped.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
+    let lexicon = lex.load()?;
+    let coder = Coder::new(&lexicon).with_partial(lex.partial);
+    let docs = dyad::eval::load_gold(gold).map_err(anyhow::Error::msg)?;
+    let mut events = Vec::new();
+    for d in &docs {
+        events.extend(coder.code(&d.document));
+    }
+    if verbose {
+        for d in &docs {
+            for e in events.iter().filter(|e| e.doc == d.document.id) {
+                let right = d.events.iter().any(|g| dyad::eval::matches_root(g, e));
+                let side = |a: &Option<dyad::record::ActorRecord>| a.as_ref().map(|a| format!("{}({})", a.code, a.text)).unwrap_or_else(|| "-".into());
+                println!("{} {} {} {} -> {} [{}] {}", if right { "+" } else { "-" }, e.id, e.code, side(&e.source), side(&e.target), e.trigger.text, e.rule);
+            }
+        }
+    }
+    let report = dyad::eval::score(&docs, &events);
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,757 @@
-//! Actor mentions.
+//! Actor mentions: the noun phrases of a sentence that name a political actor, and
+//! the document-level memory that lets later mentions ("he", "Ishiba", "the Japanese
+//! prime minister") point back to earlier ones.
+//!
+//! A mention is composed from lexicon hits the way a news reader composes it:
+//! modifiers ("former", "opposition"), a country context (an adjective, or a country,
+//! seat or organisation in the possessive), role nouns ("prime minister", "police")
+//! and a name, which may be in no lexicon ("Japanese Prime Minister Ishiba Shigeru"
+//! codes JPNGOV from the adjective and the title). People the lexicon knows take
+//! their code from the term covering the document's date. Appositions ("Noda
+//! Yoshihiko, head of the opposition ...") and "X of Y" phrases ("the leader of the
+//! main opposition party Chadema") lend their role and country to the name they
+//! describe. Coordinated mentions ("Japan, South Korea and Australia") form one
+//! mention with several actors.
+//!
+//! This module does not decide who did what: that is [`crate::events`].
+
+use jiff::civil::Date;
+
+use crate::lexicon::{Entry, Lexicon, RoleId, Rule, TokId};
+use crate::text::{Text, TokenKind};
+
+/// One actor as a mention resolves it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    /// Token range of the words that name it in this sentence.
+    pub start: usize,
+    pub end: usize,
+    pub name: String,
+    pub country: Option<String>,
+    pub role: Option<String>,
+    /// CAMEO actor code (country + role, or an organisation's code).
+    pub code: String,
+    /// The lexicon entry that decided the code, if any.
+    pub rule: Option<Rule>,
+    /// Document entity this actor is, for coreference.
+    pub entity: Option<usize>,
+    /// A person (named or by title), as opposed to a country or institution.
+    pub person: bool,
+}
+
+/// A noun phrase naming one or more actors (several when coordinated).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Token range of the whole phrase.
+    pub start: usize,
+    pub end: usize,
+    pub actors: Vec<Actor>,
+    /// A pronoun or "the two leaders": resolved from earlier mentions.
+    pub anaphor: bool,
+}
+
+/// Something the document has talked about, remembered for coreference.
+#[derive(Clone, Debug)]
+struct Entity {
+    actor: Actor,
+    /// Lowercased single-token names that refer to it ("ishiba", "shigeru").
+    aliases: Vec<String>,
+    /// Title nouns used for it ("prime minister", "president-elect").
+    titles: Vec<String>,
+}
+
+/// Per-document state carried from sentence to sentence.
+#[derive(Debug)]
+pub struct DocContext {
+    pub date: Date,
+    /// The country the document is mostly about: fills role-only mentions
+    /// ("police", "protesters") that name none.
+    pub main_country: Option<String>,
+    entities: Vec<Entity>,
+    /// Recent actors, newest last (for pronouns and "the two leaders").
+    recent: Vec<Actor>,
+    last_country: Option<String>,
+}
+
+impl DocContext {
+    pub fn new(date: Date, main_country: Option<String>) -> Self {
+        DocContext { date, main_country, entities: Vec::new(), recent: Vec::new(), last_country: None }
+    }
+}
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "some", "both", "several", "many",
+    "other", "all", "any", "each", "more", "than", "at", "least", "about", "some", "around", "nearly", "almost", "over", "only",
+];
+const PRONOUNS_SINGULAR: &[&str] = &["he", "she", "him"];
+const PRONOUNS_PLURAL: &[&str] = &["they", "them"];
+const NAME_PARTICLES: &[&str] = &["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"];
+/// Prepositions after which a seat of government is a place, not an actor.
+const LOCATIVE: &[&str] = &["in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "through", "toward", "towards"];
+
+/// Token-level view of one sentence for mention composition.
+struct View<'a> {
+    lex: &'a Lexicon,
+    text: &'a Text,
+    doc: &'a str,
+    ids: &'a [Option<TokId>],
+}
+
+impl View<'_> {
+    fn norm(&self, i: usize) -> &str {
+        &self.text.tokens[i].norm
+    }
+    fn surface(&self, start: usize, end: usize) -> &str {
+        if start >= end {
+            return "";
+        }
+        &self.doc[self.text.tokens[start].start..self.text.tokens[end - 1].end]
+    }
+}
+
+/// What composing a noun phrase collected.
+#[derive(Default, Debug)]
+struct Np {
+    country: Option<u32>,
+    country_rule: Option<Rule>,
+    /// Country known by name but not in the lexicon's list (from "the country's").
+    country_iso: Option<String>,
+    org: Option<u32>,
+    org_rule: Option<Rule>,
+    org_is_head: bool,
+    seat_head: bool,
+    country_head: bool,
+    person: Option<(u32, Rule)>,
+    role: Option<(RoleId, Rule)>,
+    head_generic: bool,
+    modifier: Option<(RoleId, Rule)>,
+    name: Option<(usize, usize)>,
+    title: Option<String>,
+    definite: bool,
+    plural: bool,
+}
+
+impl Np {
+    fn has_actor(&self) -> bool {
+        self.country.is_some() || self.country_iso.is_some() || self.org.is_some() || self.person.is_some() || self.role.is_some() || self.name.is_some()
+    }
+}
+
+fn is_role_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Split a CAMEO code "JPNGOV" into (country, role) when it is country-based.
+fn split_code(lex: &Lexicon, code: &str) -> (Option<String>, Option<String>) {
+    if code.len() >= 3 && lex.countries.iter().any(|c| c.iso == code[..3]) {
+        let role = if code.len() >= 6 && is_role_code(&code[3..6]) { Some(code[3..6].to_string()) } else { None };
+        (Some(code[..3].to_string()), role)
+    } else {
+        (None, if code.len() >= 3 && is_role_code(&code[..3]) { Some(code[..3].to_string()) } else { None })
+    }
+}
+
+/// Find the actor mentions of one sentence.
+pub fn mentions(lex: &Lexicon, text: &Text, doc: &str, sentence: usize, ids: &[Option<TokId>], ctx: &mut DocContext) -> Vec<Mention> {
+    let s = &text.sentences[sentence];
+    let v = View { lex, text, doc, ids };
+    let (body, end) = (s.body, s.tokens.end);
+    let mut singles: Vec<Mention> = Vec::new();
+    let mut i = body;
+    while i < end {
+        match noun_phrase(&v, i, end, ctx, body) {
+            Some((m, next)) => {
+                for a in &m.actors {
+                    remember(ctx, a, &v);
+                }
+                singles.push(m);
+                i = next.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    let singles = attach_of_and_appositions(&v, singles, end, ctx);
+    coordinate(&v, singles)
+}
+
+/// Compose the noun phrase starting at token `i`, if it names an actor.
+fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize) -> Option<(Mention, usize)> {
+    let lex = v.lex;
+    let first = v.norm(i);
+    // Pronouns and "the two leaders" are resolved from memory.
+    if PRONOUNS_SINGULAR.contains(&first) {
+        let a = ctx.recent.iter().rev().find(|a| a.person)?.clone();
+        return Some((anaphor(vec![a], i, i + 1), i + 1));
+    }
+    if PRONOUNS_PLURAL.contains(&first) {
+        let pair = last_two(ctx);
+        if pair.len() == 2 {
+            return Some((anaphor(pair, i, i + 1), i + 1));
+        }
+        return None;
+    }
+    if (first == "the" || first == "both") && i + 2 < end && matches!(v.norm(i + 1), "two" | "both") || first == "both" && i + 1 < end && matches!(v.norm(i + 1), "sides" | "leaders" | "countries" | "nations") {
+        let k = if first == "both" { i + 1 } else { i + 2 };
+        if matches!(v.norm(k), "leaders" | "leader" | "countries" | "nations" | "sides" | "governments" | "ministers" | "presidents" | "diplomats") {
+            let pair = last_two(ctx);
+            if pair.len() == 2 {
+                return Some((anaphor(pair, i, k + 1), k + 1));
+            }
+        }
+    }
+
+    let mut np = Np::default();
+    let mut j = i;
+    let mut skipped_words = 0;
+    let mut started = false;
+    while j < end {
+        let tok = &v.text.tokens[j];
+        let norm = tok.norm.as_str();
+        if let Some((len, hits)) = lex.longest_phrase(&v.ids[j..end]) {
+            let after = j + len;
+            let possessive = after < end && v.norm(after) == "'s";
+            if let Some(h) = hits.iter().find(|h| matches!(h.entry, Entry::Person(_))) {
+                if np.name.is_some() || np.person.is_some() {
+                    break;
+                }
+                let Entry::Person(p) = h.entry else { unreachable!() };
+                np.person = Some((p, h.rule));
+                np.name = Some((j, after));
+                j = after;
+                started = true;
+                if possessive {
+                    // "Ishiba's predecessor": the person is context, not the head.
+                    return Some((finish(v, np, i, j, ctx)?, j));
+                }
+                break;
+            }
+            if let Some(h) = hits.iter().find(|h| matches!(h.entry, Entry::Organisation(_))) {
+                let Entry::Organisation(o) = h.entry else { unreachable!() };
+                if np.org.is_some() || np.person.is_some() || np.name.is_some() {
+                    break;
+                }
+                np.org = Some(o);
+                np.org_rule = Some(h.rule);
+                j = after;
+                started = true;
+                if possessive {
+                    j += 1;
+                    continue;
+                }
+                let next_is_role = j < end && lex.longest_phrase(&v.ids[j..end]).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)));
+                if next_is_role {
+                    continue;
+                }
+                // "(PTI)": an abbreviation in parentheses after the name.
+                j = skip_parenthesis(v, j, end);
+                let next_is_role = j < end && lex.longest_phrase(&v.ids[j..end]).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)));
+                if next_is_role {
+                    continue;
+                }
+                np.org_is_head = true;
+                break;
+            }
+            let country_hit = hits.iter().find(|h| matches!(h.entry, Entry::Country(_) | Entry::Seat(_) | Entry::Adjective(_)));
+            if let Some(h) = country_hit {
+                if np.country.is_some() && !matches!(h.entry, Entry::Adjective(_)) || np.name.is_some() {
+                    break;
+                }
+                let (Entry::Country(c) | Entry::Seat(c) | Entry::Adjective(c)) = h.entry else { unreachable!() };
+                let is_seat = matches!(h.entry, Entry::Seat(_));
+                if is_seat && !started && i > 0 && LOCATIVE.contains(&v.norm(i - 1)) {
+                    return None;
+                }
+                np.country = Some(c);
+                np.country_rule = Some(h.rule);
+                j = after;
+                started = true;
+                if matches!(h.entry, Entry::Adjective(_)) {
+                    continue;
+                }
+                if possessive {
+                    j += 1;
+                    if is_seat {
+                        // "Seoul's foreign ministry": the government's.
+                        np.country_head = false;
+                    }
+                    continue;
+                }
+                let next_continues = j < end
+                    && lex.longest_phrase(&v.ids[j..end]).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head | Entry::Modifier(_))));
+                if next_continues {
+                    continue;
+                }
+                if is_seat {
+                    np.seat_head = true;
+                } else {
+                    np.country_head = true;
+                }
+                break;
+            }
+            let mut took = false;
+            for h in hits {
+                match h.entry {
+                    Entry::Modifier(r) => {
+                        np.modifier = Some((r, h.rule));
+                        took = true;
+                    }
+                    Entry::Role(r) => {
+                        np.role = Some((r, h.rule));
+                        np.head_generic = false;
+                        took = true;
+                    }
+                    Entry::Head => {
+                        np.head_generic = true;
+                        took = true;
+                    }
+                    _ => {}
+                }
+            }
+            if took {
+                let is_role = hits.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head));
+                if is_role {
+                    np.title = Some(v.norm_range(j, after));
+                    np.plural = v.norm(after - 1).ends_with('s') && !v.norm(after - 1).ends_with("ss");
+                }
+                j = after;
+                started = true;
+                // "X's": a role in the possessive is context ("the government's plan").
+                if possessive {
+                    break;
+                }
+                continue;
+            }
+            break;
+        }
+        // A capitalised name after a title or country context, or a name the
+        // document introduced earlier.
+        if tok.kind == TokenKind::Word && tok.cap && np.name.is_none() {
+            let (name_end, known) = name_run(v, j, end, ctx);
+            let sentence_initial = j == body;
+            if let Some(e) = known {
+                np.name = Some((j, name_end));
+                let actor = ctx.entities[e].actor.clone();
+                return Some((finish_entity(v, &np, actor, e, i, name_end), name_end));
+            }
+            if name_end > j && (np.role.is_some() || np.head_generic || np.country.is_some() || np.org.is_some()) && !sentence_initial || name_end > j && (np.role.is_some() || np.country.is_some()) {
+                np.name = Some((j, name_end));
+                j = name_end;
+                break;
+            }
+            if !started && name_end > j && !sentence_initial {
+                // A bare name: an actor only if an apposition later says who it is.
+                np.name = Some((j, name_end));
+                j = name_end;
+                break;
+            }
+            break;
+        }
+        if !started && (DETERMINERS.contains(&norm) || tok.kind == TokenKind::Number) {
+            if norm == "the" {
+                np.definite = true;
+            }
+            j += 1;
+            continue;
+        }
+        // Unknown lowercase adjectives between a determiner or context and a head.
+        if tok.kind == TokenKind::Word && !tok.cap && skipped_words < 3 && (j > i) && !v.lex.token_id(norm).is_some_and(|id| v.lex.is_verb(id)) && !is_function_word(norm) {
+            skipped_words += 1;
+            j += 1;
+            continue;
+        }
+        if tok.kind == TokenKind::Number && j > i && skipped_words < 3 {
+            skipped_words += 1;
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    if !np.has_actor() {
+        return None;
+    }
+    // Trim trailing skipped words: the phrase ends at its last actor word.
+    let stop = last_actor_token(v, i, j, &np);
+    let m = finish(v, np, i, stop, ctx)?;
+    Some((m, stop))
+}
+
+impl View<'_> {
+    fn norm_range(&self, start: usize, end: usize) -> String {
+        (start..end).map(|k| self.norm(k)).collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "in" | "on" | "at" | "to" | "for" | "with" | "by" | "from" | "and" | "or" | "but" | "that" | "which" | "who" | "whom" | "as" | "was"
+            | "were" | "is" | "are" | "be" | "been" | "has" | "have" | "had" | "will" | "would" | "not" | "said" | "says" | "told" | "it" | "he"
+            | "she" | "they" | "after" | "before" | "since" | "during" | "while" | "against" | "into" | "over" | "under" | "about" | "than"
+            | "if" | "when" | "where" | "also" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "should" | "must" | "shall"
+            | "near" | "between" | "among" | "through" | "per" | "'s" | "so" | "up" | "out" | "off" | "down" | "there" | "here" | "then"
+            | "we" | "i" | "you" | "us" | "me" | "them" | "him" | "her" | "no" | "yet" | "because" | "although" | "though" | "unless" | "whether"
+    )
+}
+
+/// The end of the phrase: one past its last name, role, country or organisation
+/// token (unknown adjectives after the head are not part of it).
+fn last_actor_token(v: &View, start: usize, end: usize, np: &Np) -> usize {
+    if let Some((_, e)) = np.name {
+        return e;
+    }
+    let mut k = start;
+    let mut last = start;
+    while k < end {
+        if let Some((len, _)) = v.lex.longest_phrase(&v.ids[k..end]) {
+            k += len;
+            last = k;
+            if k < end && v.norm(k) == "'s" {
+                k += 1;
+            }
+            continue;
+        }
+        k += 1;
+    }
+    last.max(start + 1)
+}
+
+fn skip_parenthesis(v: &View, j: usize, end: usize) -> usize {
+    if j < end && v.norm(j) == "(" {
+        let mut k = j + 1;
+        while k < end && k < j + 8 {
+            if v.norm(k) == ")" {
+                return k + 1;
+            }
+            k += 1;
+        }
+    }
+    j
+}
+
+/// The extent of a run of capitalised name words from `j`, and the document
+/// entity it names if the document introduced it earlier.
+fn name_run(v: &View, j: usize, end: usize, ctx: &DocContext) -> (usize, Option<usize>) {
+    let mut k = j;
+    while k < end {
+        let t = &v.text.tokens[k];
+        let n = t.norm.as_str();
+        let is_name_word = t.kind == TokenKind::Word && t.cap && !is_function_word(n) && !matches!(n, "president" | "minister" | "mr." | "mrs." | "ms.");
+        let particle = NAME_PARTICLES.contains(&n) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
+        if !(is_name_word || particle) {
+            break;
+        }
+        // Stop before a lexicon phrase that is not part of a name ("Trump Tower" is
+        // fine; "Ishiba Japan" is not).
+        if k > j && v.lex.longest_phrase(&v.ids[k..end]).is_some_and(|(_, hs)| hs.iter().any(|h| !matches!(h.entry, Entry::Person(_)))) {
+            break;
+        }
+        k += 1;
+    }
+    if k == j {
+        return (j, None);
+    }
+    let words: Vec<&str> = (j..k).map(|x| v.norm(x)).collect();
+    let known = ctx.entities.iter().rposition(|e| words.iter().all(|w| e.aliases.iter().any(|a| a == w)));
+    (k, known)
+}
+
+fn anaphor(actors: Vec<Actor>, start: usize, end: usize) -> Mention {
+    let actors = actors.into_iter().map(|a| Actor { start, end, ..a }).collect();
+    Mention { start, end, actors, anaphor: true }
+}
+
+/// The two most recent actors of different countries (for "the two leaders").
+fn last_two(ctx: &DocContext) -> Vec<Actor> {
+    let mut out: Vec<Actor> = Vec::new();
+    for a in ctx.recent.iter().rev() {
+        if a.country.is_none() {
+            continue;
+        }
+        if out.iter().all(|b| b.country != a.country) {
+            out.push(a.clone());
+        }
+        if out.len() == 2 {
+            break;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Turn a composed phrase into a mention with one actor.
+fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> Option<Mention> {
+    let lex = v.lex;
+    let role_of = |r: Option<(RoleId, Rule)>| r.map(|(r, _)| lex.role(r).to_string());
+    let country_iso = np.country.map(|c| lex.countries[c as usize].iso.clone()).or(np.country_iso.clone());
+    let text_name = |s: usize, e: usize| v.surface(s, e).to_string();
+
+    let mut rule = None;
+    let (name, mut country, mut role, code_override, person) = if let Some((p, r)) = np.person {
+        let person = &lex.people[p as usize];
+        let term = person.term_on(ctx.date);
+        rule = Some(term.rule);
+        let (c, rl) = split_code(lex, &term.code);
+        let code = if c.is_none() { Some(term.code.clone()) } else { None };
+        let _ = r;
+        (person.name.clone(), c, rl, code, true)
+    } else if let (Some(o), true) = (np.org, np.org_is_head || np.role.is_none() && !np.head_generic && np.name.is_none()) {
+        let org = &lex.organisations[o as usize];
+        rule = np.org_rule;
+        (org.name.clone(), org.country.clone(), org.role.clone(), Some(org.code.clone()), false)
+    } else if let Some((s, e)) = np.name {
+        // A person in no lexicon, coded from the title and context around the name.
+        let org = np.org.map(|o| &lex.organisations[o as usize]);
+        let role = role_of(np.modifier).or_else(|| if np.head_generic { org.and_then(|o| o.role.clone()) } else { None }).or_else(|| role_of(np.role)).or_else(|| org.and_then(|o| o.role.clone()));
+        let country = country_iso.clone().or_else(|| org.and_then(|o| o.country.clone()));
+        rule = np.role.map(|(_, r)| r).or(np.org_rule).or(np.country_rule);
+        if role.is_none() && country.is_none() {
+            // A bare name: kept so an apposition can identify it.
+            (text_name(s, e), None, None, None, true)
+        } else {
+            (text_name(s, e), country, role, None, true)
+        }
+    } else if np.org.is_some() {
+        // Organisation as context of a role: "PTI leader", "UN peacekeepers".
+        let org = &lex.organisations[np.org.unwrap_or_default() as usize];
+        let role = if np.head_generic && np.role.is_none() { org.role.clone() } else { role_of(np.modifier).or_else(|| role_of(np.role)).or_else(|| org.role.clone()) };
+        rule = np.org_rule;
+        let code = if org.country.is_none() { Some(org.code.clone()) } else { None };
+        (format!("{} {}", org.name, v.surface(start, end)), org.country.clone(), role, code, np.role.is_some_and(|_| !np.plural))
+    } else if np.seat_head {
+        rule = np.country_rule;
+        let c = country_iso.clone();
+        (lex.countries[np.country.unwrap_or_default() as usize].name.clone(), c, Some("GOV".to_string()), None, false)
+    } else if np.country_head && np.role.is_none() {
+        rule = np.country_rule;
+        (lex.countries[np.country.unwrap_or_default() as usize].name.clone(), country_iso.clone(), None, None, false)
+    } else if np.role.is_some() || np.modifier.is_some() {
+        let role = role_of(np.modifier).or_else(|| role_of(np.role));
+        rule = np.role.or(np.modifier).map(|(_, r)| r);
+        let person_like = np.role.is_some() && !np.plural && is_person_title(np.title.as_deref());
+        // "the Japanese prime minister": a title standing for someone named before.
+        if np.definite || np.country.is_some() {
+            if let Some(t) = &np.title {
+                if person_like {
+                    if let Some(e) = ctx.entities.iter().rposition(|e| e.titles.iter().any(|x| x == t) && (country_iso.is_none() || e.actor.country == country_iso)) {
+                        let actor = ctx.entities[e].actor.clone();
+                        return Some(finish_entity(v, &np, actor, e, start, end));
+                    }
+                }
+            }
+        }
+        (v.surface(start, end).to_string(), country_iso.clone(), role, None, person_like)
+    } else if let Some(c) = country_iso.clone() {
+        rule = np.country_rule;
+        let name = np.country.map(|c| lex.countries[c as usize].name.clone()).unwrap_or_else(|| c.clone());
+        (name, Some(c), None, None, false)
+    } else {
+        return None;
+    };
+    if np.person.is_none() && np.org.is_none() {
+        // A modifier overrides the role ("former minister", "opposition leader").
+        if let Some((m, _)) = np.modifier {
+            role = Some(lex.role(m).to_string());
+        }
+    }
+    if country.is_none() && code_override.is_none() && role.is_some() && !matches!(role.as_deref(), Some("IGO" | "NGO")) {
+        country = ctx.main_country.clone();
+    }
+    let code = code_override.unwrap_or_else(|| format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")));
+    let actor = Actor { start, end, name, country, role, code, rule, entity: None, person };
+    let mut m = Mention { start, end, actors: vec![actor], anaphor: false };
+    if let Some(t) = np.title {
+        m.actors[0].entity = None;
+        // Keep the title for the entity registration in `remember`.
+        if person && np.name.is_some() {
+            register(ctx, &mut m.actors[0], v, np.name, Some(t));
+        }
+    } else if person && np.name.is_some() {
+        register(ctx, &mut m.actors[0], v, np.name, None);
+    }
+    Some(m)
+}
+
+fn is_person_title(title: Option<&str>) -> bool {
+    let Some(t) = title else { return false };
+    !matches!(
+        t,
+        "government" | "administration" | "cabinet" | "regime" | "authorities" | "state" | "ministry" | "military" | "army" | "police" | "parliament" | "court"
+            | "media" | "people" | "public" | "opposition" | "party" | "forces" | "security forces" | "troops" | "embassy" | "foreign ministry" | "delegation"
+    )
+}
+
+/// A mention of a known entity, keeping this mention's span.
+fn finish_entity(_v: &View, _np: &Np, actor: Actor, entity: usize, start: usize, end: usize) -> Mention {
+    let a = Actor { start, end, entity: Some(entity), ..actor };
+    Mention { start, end, actors: vec![a], anaphor: true }
+}
+
+/// Register a named person so later surnames, pronouns and titles find it.
+fn register(ctx: &mut DocContext, actor: &mut Actor, v: &View, name: Option<(usize, usize)>, title: Option<String>) {
+    let aliases: Vec<String> = match name {
+        Some((s, e)) => (s..e).map(|k| v.norm(k).to_string()).filter(|w| w.len() > 2 && !NAME_PARTICLES.contains(&w.as_str())).collect(),
+        None => Vec::new(),
+    };
+    if aliases.is_empty() {
+        return;
+    }
+    // The same person named again: merge.
+    if let Some(e) = ctx.entities.iter().position(|e| e.actor.name == actor.name) {
+        if let Some(t) = title {
+            if !ctx.entities[e].titles.contains(&t) {
+                ctx.entities[e].titles.push(t);
+            }
+        }
+        actor.entity = Some(e);
+        return;
+    }
+    actor.entity = Some(ctx.entities.len());
+    ctx.entities.push(Entity { actor: actor.clone(), aliases, titles: title.into_iter().collect() });
+}
+
+fn remember(ctx: &mut DocContext, a: &Actor, _v: &View) {
+    if a.country.is_some() && !a.person {
+        ctx.last_country = a.country.clone();
+    }
+    ctx.recent.push(a.clone());
+    if ctx.recent.len() > 32 {
+        ctx.recent.remove(0);
+    }
+}
+
+/// "the leader of the main opposition party Chadema" and appositions
+/// ("Noda Yoshihiko, head of the opposition ...", "his counterpart, Takeshi Iwaya,").
+fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut DocContext) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut k = 0;
+    while k < ms.len() {
+        let mut m = ms[k].clone();
+        // X of Y: a role-only phrase takes the country (and, for a generic head, the
+        // role) of what follows "of".
+        if k + 1 < ms.len() && m.end < end && v.norm(m.end) == "of" && ms[k + 1].start == m.end + 1 && !m.anaphor {
+            let a = &m.actors[0];
+            let b = &ms[k + 1].actors[0];
+            let role_only = a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| v.lex.files[r.file as usize].ends_with("roles.txt"));
+            if role_only && ms[k + 1].actors.len() == 1 {
+                let generic = a.role.is_none();
+                let merged = Actor {
+                    start: a.start,
+                    end: ms[k + 1].end,
+                    name: v.surface(a.start, ms[k + 1].end).to_string(),
+                    country: b.country.clone().or(a.country.clone()),
+                    role: if generic || matches!(a.role.as_deref(), Some("GOV" | "PTY")) && b.role.as_deref() == Some("OPP") { b.role.clone() } else { a.role.clone() },
+                    code: String::new(),
+                    rule: b.rule.or(a.rule),
+                    entity: None,
+                    person: a.person,
+                };
+                let merged = recode(merged, b);
+                m = Mention { start: m.start, end: ms[k + 1].end, actors: vec![merged], anaphor: false };
+                k += 1;
+            }
+        }
+        // Apposition: NAME , DESCRIPTION  or  DESCRIPTION , NAME
+        if let Some(prev) = out.last_mut() {
+            if prev.end < v.text.tokens.len() && v.norm(prev.end) == "," && m.start == prev.end + 1 && prev.actors.len() == 1 && m.actors.len() == 1 {
+                let closes = m.end >= end || matches!(v.norm(m.end), "," | "." | ")" | "-" | "\"") || v.lex.token_id(v.norm(m.end)).is_some_and(|id| v.lex.is_verb(id));
+                let a = prev.actors[0].clone();
+                let b = m.actors[0].clone();
+                let a_bare = a.person && a.country.is_none() && a.role.is_none();
+                let b_desc = b.entity.is_none() && b.person && b.rule.is_some();
+                if closes && a_bare && (b.country.is_some() || b.role.is_some()) {
+                    let mut merged = Actor { country: b.country.clone(), role: b.role.clone(), rule: b.rule, ..a };
+                    merged.code = format!("{}{}", merged.country.as_deref().unwrap_or(""), merged.role.as_deref().unwrap_or(""));
+                    prev.actors[0] = merged.clone();
+                    if let Some(e) = merged.entity {
+                        ctx.entities[e].actor = merged.clone();
+                    } else {
+                        register(ctx, &mut prev.actors[0], v, Some((a.start, a.end)), None);
+                    }
+                    k += 1;
+                    continue;
+                }
+                let a_desc = a.entity.is_none() && !a.name.is_empty() && (a.role.is_some() || a.country.is_some()) && a.rule.is_some();
+                let b_bare = b.person && b.country.is_none() && b.role.is_none();
+                if closes && a_desc && b_bare && !b_desc {
+                    let merged = Actor { name: b.name.clone(), start: b.start, end: b.end, person: true, ..a.clone() };
+                    prev.actors[0] = merged;
+                    register(ctx, &mut prev.actors[0], v, Some((b.start, b.end)), None);
+                    prev.end = m.end;
+                    k += 1;
+                    continue;
+                }
+            }
+        }
+        out.push(m);
+        k += 1;
+    }
+    // Bare names nobody described are not actors.
+    out.retain(|m| m.actors.iter().all(|a| a.country.is_some() || a.role.is_some() || !a.code.is_empty()));
+    out
+}
+
+fn recode(mut a: Actor, of: &Actor) -> Actor {
+    a.code = if of.country.is_none() && !of.code.is_empty() && a.role == of.role {
+        of.code.clone()
+    } else {
+        format!("{}{}", a.country.as_deref().unwrap_or(""), a.role.as_deref().unwrap_or(""))
+    };
+    a
+}
+
+/// Group coordinated mentions: "Japan, South Korea and Australia".
+fn coordinate(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    for m in ms {
+        if let Some(prev) = out.last_mut() {
+            let gap: Vec<&str> = (prev.end..m.start).map(|k| v.norm(k)).collect();
+            let joins = matches!(gap.as_slice(), ["and"] | [",", "and"] | [","] | ["or"] | ["as", "well", "as"]);
+            // A bare comma only continues a list that goes on to "and".
+            if joins && !(gap == [","] && !list_continues(v, m.end)) {
+                prev.end = m.end;
+                prev.actors.extend(m.actors);
+                prev.anaphor &= m.anaphor;
+                continue;
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
+/// After a list item: does the list go on (", X" or "and X")?
+fn list_continues(v: &View, k: usize) -> bool {
+    k < v.text.tokens.len() && matches!(v.norm(k), "," | "and")
+}
+
+/// Resolve the lexicon hits of every sentence once, to find what country the
+/// document is mostly about (a dateline's seat counts double).
+pub fn main_country(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Option<String> {
+    let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for s in &text.sentences {
+        let mut k = s.tokens.start;
+        while k < s.tokens.end {
+            if let Some((len, hits)) = lex.longest_phrase(&ids[k..s.tokens.end]) {
+                let weight = if k < s.body { 2 } else { 1 };
+                for h in hits {
+                    if let Entry::Country(c) | Entry::Adjective(c) | Entry::Seat(c) = h.entry {
+                        *counts.entry(c).or_default() += weight;
+                        break;
+                    }
+                    if let Entry::Person(p) = h.entry {
+                        let code = &lex.people[p as usize].terms[0].code;
+                        if let Some(c) = lex.countries.iter().position(|c| code.starts_with(&c.iso)) {
+                            *counts.entry(c as u32).or_default() += 1;
+                        }
+                        break;
+                    }
+                }
+                k += len;
+            } else {
+                k += 1;
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c))).map(|(c, _)| lex.countries[c as usize].iso.clone())
+}
+

@@ -1,1 +1,448 @@
-//! Event triggers and clause structure.
+//! Events: trigger patterns matched in a sentence, and the shallow clause structure
+//! that decides who is the source and who the target.
+//!
+//! A trigger is a pattern from `data/verbs/` anchored on a verb ("{speak} with $")
+//! or an event noun ("assassination of $"). The source of a verbal trigger is the
+//! subject of its clause: the nearest actor mention to its left that is not inside
+//! a prepositional phrase or the object of another verb, found across appositions,
+//! relative clauses ("Kishida, who was nearly killed by ...") and reported speech
+//! ("Ishiba told reporters he spoke with Trump"). Passive voice swaps the roles:
+//! the subject is the target and the "by" phrase the source. Infinitives and
+//! participle clauses ("called up Modi to congratulate him", "..., killing six
+//! people") take the subject of the verb they hang on. A coordinated subject with
+//! no target ("Cho and Iwaya agreed to cooperate") is read as each acting towards
+//! the other.
+//!
+//! This module finds (trigger, source, target) triples; turning them into event
+//! records with codes, labels and dates is [`crate::coder`]'s job.
+
+use crate::actors::{Actor, Mention};
+use crate::lexicon::{form, Item, Lexicon, Pattern, TokId};
+use crate::text::{Text, TokenKind};
+
+/// A trigger matched in a sentence, with the actors it relates.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Index of the pattern in [`Lexicon::patterns`].
+    pub pattern: u32,
+    /// Token range of the trigger words.
+    pub start: usize,
+    pub end: usize,
+    pub sources: Vec<Actor>,
+    pub targets: Vec<Actor>,
+    pub passive: bool,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "with", "to", "for", "by", "from", "on", "at", "against", "over", "about", "near", "into", "across", "through", "during", "after",
+    "before", "since", "between", "among", "toward", "towards", "under", "behind", "like", "including", "than", "via", "around", "outside", "inside",
+    "per", "upon", "despite", "amid", "without",
+];
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"];
+const REPORTING: &[&str] = &[
+    "say", "says", "said", "saying", "claim", "claims", "claimed", "believe", "believes", "believed", "think", "thinks", "thought", "report",
+    "reports", "reported", "add", "adds", "added", "insist", "insisted", "note", "noted", "stress", "stressed", "announce", "announced", "announces",
+    "confirm", "confirmed", "know", "knew", "hope", "hoped", "hopes", "fear", "feared", "feel", "felt", "found", "find",
+];
+/// Verbs whose object is the subject of a following infinitive ("urged X to ...").
+const OBJECT_CONTROL: &[&str] = &[
+    "urge", "urged", "urges", "urging", "ask", "asked", "asks", "asking", "invite", "invited", "invites", "press", "pressed", "order", "ordered",
+    "allow", "allowed", "force", "forced", "encourage", "encouraged", "persuade", "persuaded", "tell", "told", "tells", "want", "wants", "wanted",
+    "call", "called", "calls", "help", "helped", "helps", "instruct", "instructed", "instructing", "expect", "expected", "request", "requested",
+];
+const LIGHT_VERBS: &[&str] = &[
+    "carry", "carried", "carries", "carrying", "launch", "launched", "launches", "launching", "hold", "held", "holds", "holding", "conduct",
+    "conducted", "conducts", "conducting", "stage", "staged", "stages", "staging", "make", "made", "makes", "making", "mount", "mounted", "have",
+    "had", "has", "having", "announce", "announced", "announces", "announcing", "impose", "imposed", "offer", "offered", "offers", "offering",
+    "deliver", "delivered", "give", "gave", "given", "plan", "planned", "planning", "plans", "seek", "sought", "seeks", "seeking", "arrange",
+    "arranged", "arranging", "order", "ordered", "pledge", "pledged", "lead", "led", "organise", "organised", "organize", "organized", "begin",
+    "began", "start", "started", "continue", "continued", "resume", "resumed", "adopt", "adopted", "agree", "agreed", "join", "joined", "call",
+    "called", "calls", "calling", "provide", "provided",
+];
+/// Words that end the search for a clause's subject or object.
+const BOUNDARY: &[&str] = &[";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but", "\"", "(", ")", "whether", "when"];
+const MAX_REACH: usize = 40;
+
+struct Sent<'a> {
+    lex: &'a Lexicon,
+    text: &'a Text,
+    ids: &'a [Option<TokId>],
+    body: usize,
+    end: usize,
+    mentions: &'a [Mention],
+    /// For each token of the sentence (offset by `body`), the mention covering it.
+    cover: Vec<Option<usize>>,
+}
+
+impl Sent<'_> {
+    fn norm(&self, k: usize) -> &str {
+        &self.text.tokens[k].norm
+    }
+    fn mention_at(&self, k: usize) -> Option<usize> {
+        if k < self.body || k >= self.end {
+            return None;
+        }
+        self.cover[k - self.body]
+    }
+    fn id(&self, k: usize) -> Option<TokId> {
+        self.ids[k]
+    }
+    fn is_verb(&self, k: usize) -> bool {
+        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(&self.norm(k)) || OBJECT_CONTROL.contains(&self.norm(k))
+    }
+    fn is_adverb(&self, k: usize) -> bool {
+        let n = self.norm(k);
+        n.len() > 4 && n.ends_with("ly") && self.text.tokens[k].kind == TokenKind::Word && !self.text.tokens[k].cap
+            || matches!(n, "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further")
+    }
+}
+
+/// Find every trigger of one sentence and the actors it relates.
+pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
+    let s = &text.sentences[sentence];
+    let (body, end) = (s.body, s.tokens.end);
+    let mut cover = vec![None; end.saturating_sub(body)];
+    for (mi, m) in mentions.iter().enumerate() {
+        for k in m.start.max(body)..m.end.min(end) {
+            cover[k - body] = Some(mi);
+        }
+    }
+    let sent = Sent { lex, text, ids, body, end, mentions, cover };
+
+    // Every pattern that matches, anchored at every token.
+    let mut matches: Vec<(Match, u32)> = Vec::new();
+    for t in body..end {
+        let Some(id) = ids[t] else { continue };
+        if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
+            continue;
+        }
+        lex.patterns_at(id, |p| {
+            let pattern = &lex.patterns[p as usize];
+            if let Some(m) = match_pattern(&sent, pattern, t) {
+                matches.push((m, p));
+            }
+        });
+    }
+    // Longest first; a token belongs to one trigger.
+    matches.sort_by(|(a, pa), (b, pb)| {
+        let wa = lex.patterns[*pa as usize].weight;
+        let wb = lex.patterns[*pb as usize].weight;
+        wb.cmp(&wa).then((b.target.is_some()).cmp(&a.target.is_some())).then(a.start.cmp(&b.start)).then(pa.cmp(pb))
+    });
+    let mut taken = vec![false; end.saturating_sub(body)];
+    let mut out = Vec::new();
+    for (m, p) in matches {
+        if m.words.iter().any(|&k| taken[k - body]) {
+            continue;
+        }
+        for &k in &m.words {
+            taken[k - body] = true;
+        }
+        let pattern = &lex.patterns[p as usize];
+        let passive = pattern.verbal && is_passive(&sent, m.verb);
+        let (sources, targets) = roles(&sent, pattern, &m, passive);
+        out.push(Found { pattern: p, start: m.start, end: m.end, sources, targets, passive });
+    }
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// An event noun inside a mention ("Saturday's attack") is still a trigger when the
+/// mention is just a role word standing in for one ("bomber" is not; "attack" is).
+fn is_trigger_inside_mention(s: &Sent, m: usize, t: usize) -> bool {
+    // A mention's last token may be a noun that is also a trigger ("suicide car
+    // bomber" is an actor, never a trigger); others are left to patterns.
+    let mention = &s.mentions[m];
+    t + 1 != mention.end || mention.actors.iter().all(|a| a.rule.is_none())
+}
+
+#[derive(Debug)]
+struct Match {
+    start: usize,
+    end: usize,
+    /// Tokens that are trigger words (not slots).
+    words: Vec<usize>,
+    /// Token of the verb (the anchor for verbal patterns).
+    verb: usize,
+    source: Option<usize>,
+    target: Option<usize>,
+    /// Position after the last matched item (for an open target search).
+    after: usize,
+    /// The target slot is the last item: found by looking ahead in the clause.
+    open_target: bool,
+}
+
+fn word_matches(s: &Sent, k: usize, item: Item) -> bool {
+    match (item, s.id(k)) {
+        (Item::Word(w), Some(id)) => id == w,
+        (Item::Verb(l), Some(id)) => s.lex.verb_forms(id).iter().any(|(x, _)| *x == l),
+        (Item::Any, _) => true,
+        _ => false,
+    }
+}
+
+fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
+    if !word_matches(s, t, p.items[p.anchor]) {
+        return None;
+    }
+    let passive_capable = p.verbal && is_passive(s, t);
+    let mut words = vec![t];
+    let mut source = None;
+    let mut target = None;
+    let mut open_target = false;
+    // Forward from the anchor.
+    let mut pos = t + 1;
+    let n = p.items.len();
+    for (idx, &item) in p.items.iter().enumerate().skip(p.anchor + 1) {
+        let last = idx == n - 1;
+        match item {
+            Item::Word(_) | Item::Verb(_) | Item::Any => {
+                let mut k = pos;
+                let mut skipped = 0;
+                while k < s.end && !word_matches(s, k, item) && skipped < 2 && (s.is_adverb(k) || item != Item::Any && matches!(s.norm(k), "a" | "an" | "the")) {
+                    k += 1;
+                    skipped += 1;
+                }
+                if k >= s.end || !word_matches(s, k, item) {
+                    return None;
+                }
+                if item != Item::Any {
+                    words.push(k);
+                }
+                pos = k + 1;
+            }
+            Item::Target | Item::Source => {
+                // In the passive the object slot right after the verb is the subject.
+                if passive_capable && item == Item::Target && idx == p.anchor + 1 {
+                    continue;
+                }
+                if last && item == Item::Target {
+                    open_target = true;
+                    break;
+                }
+                let m = mention_ahead(s, pos, if last { 10 } else { 4 })?;
+                if item == Item::Target {
+                    target = Some(m);
+                } else {
+                    source = Some(m);
+                }
+                pos = s.mentions[m].end;
+            }
+        }
+    }
+    let after = pos;
+    // Backward from the anchor.
+    let mut pos = t;
+    for &item in p.items[..p.anchor].iter().rev() {
+        match item {
+            Item::Word(_) | Item::Verb(_) | Item::Any => {
+                let mut k = pos.checked_sub(1)?;
+                while k > s.body && !word_matches(s, k, item) && s.is_adverb(k) {
+                    k -= 1;
+                }
+                if k < s.body || !word_matches(s, k, item) {
+                    return None;
+                }
+                if item != Item::Any {
+                    words.push(k);
+                }
+                pos = k;
+            }
+            Item::Target | Item::Source => {
+                let k = pos.checked_sub(1)?;
+                let m = s.mention_at(k)?;
+                if item == Item::Target {
+                    target = Some(m);
+                } else {
+                    source = Some(m);
+                }
+                pos = s.mentions[m].start;
+            }
+        }
+    }
+    if open_target {
+        target = mention_ahead(s, after, 10);
+    }
+    words.sort_unstable();
+    let start = words[0];
+    let end = words[words.len() - 1] + 1;
+    Some(Match { start, end, words, verb: t, source, target, after, open_target })
+}
+
+/// The first mention starting within `reach` tokens from `pos`, in the same clause.
+fn mention_ahead(s: &Sent, pos: usize, reach: usize) -> Option<usize> {
+    let mut k = pos;
+    while k < s.end && k < pos + reach {
+        if let Some(m) = s.mention_at(k) {
+            return Some(m);
+        }
+        let n = s.norm(k);
+        if BOUNDARY.contains(&n) || matches!(n, "." | "," | "who" | "which") && k > pos {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Is the verb at `k` a passive participle ("was arrested", "has been nearly killed")?
+fn is_passive(s: &Sent, k: usize) -> bool {
+    let Some(id) = s.id(k) else { return false };
+    if !s.lex.has_form(id, form::PARTICIPLE) {
+        return false;
+    }
+    let mut j = k;
+    while j > s.body {
+        j -= 1;
+        let n = s.norm(j);
+        if BE.contains(&n) {
+            return true;
+        }
+        if s.is_adverb(j) || matches!(n, "not" | "never" | "been" | "reportedly" | "allegedly") {
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+fn actors(s: &Sent, m: Option<usize>) -> Vec<Actor> {
+    m.map(|m| s.mentions[m].actors.clone()).unwrap_or_default()
+}
+
+/// Decide source and target of a match.
+fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Actor>) {
+    let explicit_source = m.source.map(|x| actors(s, Some(x)));
+    let target = actors(s, m.target);
+    if p.verbal {
+        let subject = subject(s, m.start);
+        if passive {
+            // The subject undergoes the action; "by X" does it.
+            let agent = by_agent(s, m.end.max(m.after));
+            return (explicit_source.unwrap_or(agent), actors(s, subject));
+        }
+        let target = if m.target.is_some() && m.target == subject { Vec::new() } else { target };
+        return (explicit_source.unwrap_or_else(|| actors(s, subject)), target);
+    }
+    // Nominal trigger: the actor right before it ("a Syrian government airstrike"),
+    // or the subject of a light verb ("carried out attacks").
+    if let Some(src) = explicit_source {
+        return (src, target);
+    }
+    let mut k = m.start;
+    let mut skipped = 0;
+    while k > s.body && skipped < 3 {
+        let j = k - 1;
+        if let Some(mi) = s.mention_at(j) {
+            let mention = &s.mentions[mi];
+            if Some(mi) == m.target {
+                break;
+            }
+            if mention.end == j + 1 && !s.norm(j).eq("'s") {
+                return (mention.actors.clone(), target);
+            }
+            break;
+        }
+        let n = s.norm(j);
+        if matches!(n, "a" | "an" | "the" | "new" | "fresh" | "recent" | "deadly" | "further") || s.text.tokens[j].kind == TokenKind::Number {
+            k = j;
+            skipped += 1;
+            continue;
+        }
+        if LIGHT_VERBS.contains(&n) {
+            let subj = subject(s, j);
+            if subj.is_some() && subj != m.target {
+                return (actors(s, subj), target);
+            }
+        }
+        break;
+    }
+    (Vec::new(), target)
+}
+
+/// The mention after "by" following a passive verb.
+fn by_agent(s: &Sent, from: usize) -> Vec<Actor> {
+    let mut k = from;
+    while k < s.end && k < from + 6 {
+        if s.norm(k) == "by" {
+            return actors(s, mention_ahead(s, k + 1, 5));
+        }
+        if BOUNDARY.contains(&s.norm(k)) {
+            break;
+        }
+        k += 1;
+    }
+    Vec::new()
+}
+
+/// The subject of the clause whose verb starts at token `v`.
+fn subject(s: &Sent, v: usize) -> Option<usize> {
+    // Infinitive or participle clause: the subject is that of the verb it hangs on,
+    // so objects of other verbs are skipped on the way left.
+    let mut k = v;
+    while k > s.body && (s.is_adverb(k - 1) || BE.contains(&s.norm(k - 1)) || matches!(s.norm(k - 1), "has" | "have" | "had" | "will" | "would" | "not" | "to" | "did" | "does" | "do" | "could" | "can" | "may" | "might" | "should" | "must" | "shall")) {
+        k -= 1;
+    }
+    let infinitive = (k..v).any(|j| s.norm(j) == "to");
+    let participle = s.id(v).is_some_and(|id| s.lex.has_form(id, form::ING)) && k > s.body && s.norm(k - 1) == ",";
+    let mut steps = 0;
+    while k > s.body && steps < MAX_REACH {
+        steps += 1;
+        let j = k - 1;
+        let n = s.norm(j);
+        if matches!(n, "who" | "which") {
+            // Relative clause: the antecedent before it.
+            let mut a = j;
+            while a > s.body && matches!(s.norm(a - 1), ",") {
+                a -= 1;
+            }
+            return a.checked_sub(1).and_then(|x| s.mention_at(x));
+        }
+        if BOUNDARY.contains(&n) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
+            return None;
+        }
+        if let Some(mi) = s.mention_at(j) {
+            let m = &s.mentions[mi];
+            let before = m.start.checked_sub(1).filter(|&b| b >= s.body);
+            let in_pp = before.is_some_and(|b| PREPOSITIONS.contains(&s.norm(b)) || s.norm(b) == "'s" && false);
+            let after_verb = before.is_some_and(|b| {
+                let mut b = b;
+                while b > s.body && matches!(s.norm(b), "up" | "out" | "off" | "down") {
+                    b -= 1;
+                }
+                s.is_verb(b) && !REPORTING.contains(&s.norm(b)) && !BE.contains(&s.norm(b))
+            });
+            let controller = before.is_some_and(|b| OBJECT_CONTROL.contains(&s.norm(b)));
+            if in_pp || after_verb && !(infinitive && controller) {
+                k = m.start;
+                continue;
+            }
+            return Some(mi);
+        }
+        k = j;
+    }
+    None
+}
+
+/// A comma ends the clause unless it closes an apposition or a parenthetical
+/// phrase that belongs to the subject ("Ishiba, the prime minister, said").
+fn comma_ends_clause(s: &Sent, j: usize) -> bool {
+    // If a mention sits right before the comma, or the comma closes a phrase that
+    // opened with a comma after a mention, keep walking.
+    if j > s.body && s.mention_at(j - 1).is_some() {
+        return false;
+    }
+    let mut k = j;
+    let mut steps = 0;
+    while k > s.body && steps < 12 {
+        k -= 1;
+        steps += 1;
+        if s.norm(k) == "," {
+            return !(k > s.body && s.mention_at(k - 1).is_some());
+        }
+        if BOUNDARY.contains(&s.norm(k)) {
+            return true;
+        }
+    }
+    true
+}

@@ -1,4 +1,775 @@
-//! Lexicons: loading the plain-text files under `data/` and compiling them.
+//! Lexicons: reading the plain-text files under `data/` and compiling them once into
+//! the structures the coder walks (a token trie for actor phrases, an index of
+//! trigger patterns by their anchor word, a table of verb forms).
+//!
+//! The files and their formats are described in `docs/lexicons.md`. Everything that
+//! decides an event keeps its [`Rule`] (file and line), which ends up in the event's
+//! `rule` field: a user who disagrees with an event can open that line and fix it.
+//! This module owns parsing and compiling; recognising mentions in a sentence is
+//! [`crate::actors`]'s job, matching triggers [`crate::events`]'s.
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::codebook::Codebook;
+use crate::error::LexiconError;
+use crate::text;
+
+/// Interned token: the id of a normalised token string in the lexicon's vocabulary.
+pub type TokId = u32;
+
+/// Where an entry lives: index into [`Lexicon::files`] and a 1-based line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub file: u16,
+    pub line: u32,
+}
+
+/// A CAMEO role (agent) code, interned: index into [`Lexicon::roles`].
+pub type RoleId = u16;
+
+#[derive(Clone, Debug)]
+pub struct Country {
+    pub iso: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Organisation {
+    pub code: String,
+    pub country: Option<String>,
+    pub role: Option<String>,
+    pub name: String,
+}
+
+/// One role a person held, from one line of a people file.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub code: String,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub rule: Rule,
+}
+
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub name: String,
+    pub terms: Vec<Term>,
+}
+
+impl Person {
+    /// The term that decides the person's code on `date`: the dated term covering
+    /// it, else the undated fallback, else the latest term that began before it,
+    /// else the first.
+    pub fn term_on(&self, date: Date) -> &Term {
+        let covering = self.terms.iter().find(|t| {
+            (t.from.is_some() || t.to.is_some())
+                && t.from.is_none_or(|f| f <= date)
+                && t.to.is_none_or(|e| date < e)
+        });
+        covering
+            .or_else(|| self.terms.iter().find(|t| t.from.is_none() && t.to.is_none()))
+            .or_else(|| self.terms.iter().filter(|t| t.from.is_some_and(|f| f <= date)).last())
+            .unwrap_or(&self.terms[0])
+    }
+}
+
+/// What an actor phrase names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A country by name ("Japan"): index into [`Lexicon::countries`].
+    Country(u32),
+    /// A country adjective or demonym ("Japanese").
+    Adjective(u32),
+    /// A seat of government standing for it ("Tokyo", "the Kremlin").
+    Seat(u32),
+    Organisation(u32),
+    Person(u32),
+    /// A role noun or title ("prime minister", "police").
+    Role(RoleId),
+    /// A generic head noun that takes the role of what it heads ("leader").
+    Head,
+    /// A word that overrides the role of the noun after it ("former").
+    Modifier(RoleId),
+}
+
+/// A phrase-trie hit: what the phrase names and where that was written.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    pub entry: Entry,
+    pub rule: Rule,
+}
+
+/// One item of a trigger pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    Word(TokId),
+    /// Any inflection of the verb: index into [`Lexicon::lemmas`].
+    Verb(u32),
+    Source,
+    Target,
+    Any,
+}
+
+/// A trigger pattern from a verbs file.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub code: String,
+    pub items: Vec<Item>,
+    /// Index of the item the pattern is indexed by (its first word or verb).
+    pub anchor: usize,
+    /// Has a `{lemma}` item: the source defaults to the clause subject.
+    pub verbal: bool,
+    pub rule: Rule,
+    /// Number of word and verb items: longer patterns win.
+    pub weight: usize,
+}
+
+/// Inflection flags of a verb form.
+pub mod form {
+    pub const BASE: u8 = 1;
+    pub const THIRD: u8 = 2;
+    pub const PAST: u8 = 4;
+    pub const PARTICIPLE: u8 = 8;
+    pub const ING: u8 = 16;
+}
+
+/// Key of the anchor index: patterns are found by their anchor word or verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Anchor {
+    Word(TokId),
+    Verb(u32),
+}
+
+/// Everything dyad knows about words, compiled.
 #[derive(Debug, Default)]
-pub struct Lexicon {}
+pub struct Lexicon {
+    /// Paths of the files the lexicon was read from, for [`Rule`]s.
+    pub files: Vec<String>,
+    vocab: HashMap<String, TokId>,
+    /// Trie over token ids: edges keyed by (node, token).
+    edges: HashMap<(u32, TokId), u32>,
+    /// Hits ending at each trie node (node 0 is the root).
+    node_hits: Vec<Vec<Hit>>,
+    pub countries: Vec<Country>,
+    pub organisations: Vec<Organisation>,
+    pub people: Vec<Person>,
+    people_by_name: HashMap<String, u32>,
+    /// Role codes, interned.
+    pub roles: Vec<String>,
+    pub patterns: Vec<Pattern>,
+    anchors: HashMap<Anchor, Vec<u32>>,
+    /// Verb lemmas by index.
+    pub lemmas: Vec<String>,
+    lemma_ids: HashMap<String, u32>,
+    /// For each verb form token: (lemma, inflection flags).
+    verb_forms: HashMap<TokId, Vec<(u32, u8)>>,
+    irregular: HashMap<String, [Vec<String>; 4]>,
+    pub codebook: Codebook,
+}
+
+/// Read the data files of one lexicon line: fields split on `|`, comments removed.
+/// Returns `None` for blank and comment lines.
+fn fields(line: &str) -> Option<Vec<&str>> {
+    let mut cut = line.len();
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+            cut = i;
+            break;
+        }
+    }
+    let content = line[..cut].trim();
+    if content.is_empty() {
+        return None;
+    }
+    Some(content.split('|').map(str::trim).collect())
+}
+
+/// Split a field into its `;`-separated phrases, dropping empty ones.
+fn phrases(field: &str) -> impl Iterator<Item = &str> {
+    field.split(';').map(str::trim).filter(|p| !p.is_empty())
+}
+
+fn parse_date(s: &str, file: &str, line: usize) -> Result<Option<Date>, LexiconError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<Date>().map(Some).map_err(|e| LexiconError::Syntax {
+        file: file.to_string(),
+        line,
+        message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
+    })
+}
+
+/// Derived plural of a noun: +s, y -> ies, man -> men, nothing after s/sh/ch/x/z.
+pub fn plural(word: &str) -> Option<String> {
+    let w = word;
+    if w.ends_with("man") {
+        return Some(format!("{}men", &w[..w.len() - 3]));
+    }
+    if w.ends_with('s') || w.ends_with("sh") || w.ends_with("ch") || w.ends_with('x') || w.ends_with('z') || w.ends_with("ese") || w.ends_with('.') {
+        return None;
+    }
+    if let Some(stem) = w.strip_suffix('y') {
+        if !stem.ends_with(['a', 'e', 'o', 'u']) {
+            return Some(format!("{stem}ies"));
+        }
+    }
+    Some(format!("{w}s"))
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// Regular inflections of a verb: [third person, past, participle, -ing].
+fn regular_forms(lemma: &str) -> [String; 4] {
+    let chars: Vec<char> = lemma.chars().collect();
+    let last = chars.last().copied().unwrap_or(' ');
+    let before = if chars.len() > 1 { chars[chars.len() - 2] } else { ' ' };
+    let third = if lemma.ends_with('s') || lemma.ends_with('x') || lemma.ends_with('z') || lemma.ends_with("ch") || lemma.ends_with("sh") || lemma.ends_with('o') {
+        format!("{lemma}es")
+    } else if last == 'y' && !is_vowel(before) {
+        format!("{}ies", &lemma[..lemma.len() - 1])
+    } else {
+        format!("{lemma}s")
+    };
+    let past = if last == 'e' {
+        format!("{lemma}d")
+    } else if last == 'y' && !is_vowel(before) {
+        format!("{}ied", &lemma[..lemma.len() - 1])
+    } else {
+        format!("{lemma}ed")
+    };
+    let ing = if lemma.ends_with("ie") {
+        format!("{}ying", &lemma[..lemma.len() - 2])
+    } else if last == 'e' && !matches!(before, 'e' | 'y' | 'o') && lemma.len() > 2 {
+        format!("{}ing", &lemma[..lemma.len() - 1])
+    } else {
+        format!("{lemma}ing")
+    };
+    [third, past.clone(), past, ing]
+}
+
+impl Lexicon {
+    /// The lexicons built into the binary (the files under `data/` at build time).
+    pub fn builtin() -> Result<Lexicon, LexiconError> {
+        Self::from_texts(crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())))
+    }
+
+    /// Read a lexicon directory laid out like `data/` (every `.txt` below it).
+    pub fn from_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
+        fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), LexiconError> {
+            let entries = std::fs::read_dir(dir).map_err(|source| LexiconError::Io { path: dir.display().to_string(), source })?;
+            for entry in entries {
+                let entry = entry.map_err(|source| LexiconError::Io { path: dir.display().to_string(), source })?;
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out)?;
+                } else if path.extension().is_some_and(|e| e == "txt") {
+                    out.push(path);
+                }
+            }
+            Ok(())
+        }
+        let mut paths = Vec::new();
+        walk(dir, &mut paths)?;
+        paths.sort();
+        let mut texts = Vec::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| LexiconError::Io { path: path.display().to_string(), source })?;
+            // Name files as "data/..." relative to the directory, like the builtin.
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            texts.push((format!("data/{rel}"), text));
+        }
+        Self::from_texts(texts.into_iter())
+    }
+
+    /// Build a lexicon from (path, text) pairs; the path decides what a file holds:
+    /// `data/actors/countries*.txt`, `organisations*`, `people/`, `roles.txt`,
+    /// `modifiers.txt`, `data/verbs/irregular.txt`, `data/verbs/*`,
+    /// `data/cameo/codes.txt`. Other files are ignored.
+    pub fn from_texts(files: impl Iterator<Item = (String, String)>) -> Result<Lexicon, LexiconError> {
+        let mut lex = Lexicon { node_hits: vec![Vec::new()], ..Default::default() };
+        let files: Vec<(String, String)> = files.collect();
+        // Irregular verbs first: verb patterns need them.
+        let order = |p: &str| -> u8 {
+            if p.ends_with("verbs/irregular.txt") {
+                0
+            } else if p.contains("/verbs/") {
+                2
+            } else {
+                1
+            }
+        };
+        let mut sorted: Vec<&(String, String)> = files.iter().collect();
+        sorted.sort_by_key(|(p, _)| order(p));
+        for (path, text) in sorted {
+            let file = lex.files.len() as u16;
+            lex.files.push(path.clone());
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if path.contains("actors/people/") || name.starts_with("people") {
+                lex.load_people(text, file)?;
+            } else if name.starts_with("countries") {
+                lex.load_countries(text, file)?;
+            } else if name.starts_with("organisations") {
+                lex.load_organisations(text, file)?;
+            } else if name == "roles.txt" {
+                lex.load_roles(text, file, false)?;
+            } else if name == "modifiers.txt" {
+                lex.load_roles(text, file, true)?;
+            } else if path.ends_with("verbs/irregular.txt") {
+                lex.load_irregular(text, file)?;
+            } else if path.contains("/verbs/") {
+                lex.load_verbs(text, file)?;
+            } else if path.ends_with("cameo/codes.txt") {
+                lex.codebook = Codebook::parse(text, path)?;
+            }
+        }
+        Ok(lex)
+    }
+
+    /// The `file:line` string of a rule.
+    pub fn rule_text(&self, rule: Rule) -> String {
+        format!("{}:{}", self.files.get(rule.file as usize).map(String::as_str).unwrap_or("?"), rule.line)
+    }
+
+    fn err(&self, file: u16, line: usize, message: impl Into<String>) -> LexiconError {
+        LexiconError::Syntax { file: self.files[file as usize].clone(), line, message: message.into() }
+    }
+
+    fn expect_fields<'l>(&self, line: &'l str, file: u16, n: usize, what: &str, ln: usize) -> Result<Option<Vec<&'l str>>, LexiconError> {
+        match fields(line) {
+            None => Ok(None),
+            Some(f) if f.len() == n => Ok(Some(f)),
+            Some(f) => Err(self.err(file, ln, format!("expected {n} fields separated by '|' ({what}), found {}", f.len()))),
+        }
+    }
+
+    /// Intern a token string.
+    fn intern(&mut self, tok: &str) -> TokId {
+        if let Some(&id) = self.vocab.get(tok) {
+            return id;
+        }
+        let id = self.vocab.len() as TokId;
+        self.vocab.insert(tok.to_string(), id);
+        id
+    }
+
+    /// The id of a text token, if the lexicon knows it.
+    pub fn token_id(&self, norm: &str) -> Option<TokId> {
+        self.vocab.get(norm).copied()
+    }
+
+    /// Tokenise a lexicon phrase the way text is tokenised.
+    fn phrase_tokens(phrase: &str) -> Vec<String> {
+        let t = text::analyse(phrase);
+        t.tokens.into_iter().map(|t| t.norm).collect()
+    }
+
+    fn add_phrase(&mut self, phrase: &str, entry: Entry, rule: Rule) {
+        let toks = Self::phrase_tokens(phrase);
+        if toks.is_empty() {
+            return;
+        }
+        let mut node = 0u32;
+        for t in &toks {
+            let id = self.intern(t);
+            node = match self.edges.get(&(node, id)) {
+                Some(&n) => n,
+                None => {
+                    let n = self.node_hits.len() as u32;
+                    self.node_hits.push(Vec::new());
+                    self.edges.insert((node, id), n);
+                    n
+                }
+            };
+        }
+        let hits = &mut self.node_hits[node as usize];
+        if !hits.iter().any(|h| h.entry == entry) {
+            hits.push(Hit { entry, rule });
+        }
+    }
+
+    /// Longest actor phrase starting at `ids[0]`: (length in tokens, hits).
+    pub fn longest_phrase(&self, ids: &[Option<TokId>]) -> Option<(usize, &[Hit])> {
+        let mut node = 0u32;
+        let mut best = None;
+        for (i, id) in ids.iter().enumerate() {
+            let Some(id) = id else { break };
+            match self.edges.get(&(node, *id)) {
+                Some(&n) => {
+                    node = n;
+                    if !self.node_hits[n as usize].is_empty() {
+                        best = Some((i + 1, self.node_hits[n as usize].as_slice()));
+                    }
+                }
+                None => break,
+            }
+        }
+        best
+    }
+
+    fn role_id(&mut self, role: &str) -> RoleId {
+        if let Some(i) = self.roles.iter().position(|r| r == role) {
+            return i as RoleId;
+        }
+        self.roles.push(role.to_string());
+        (self.roles.len() - 1) as RoleId
+    }
+
+    fn load_countries(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 5, "ISO3 | name | other names | adjectives | seats", ln)? else { continue };
+            let iso = f[0];
+            if iso.len() != 3 || !iso.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(self.err(file, ln, format!("'{iso}' is not an ISO 3166-1 alpha-3 code")));
+            }
+            if f[1].is_empty() {
+                return Err(self.err(file, ln, "the name field is empty"));
+            }
+            let idx = self.countries.len() as u32;
+            self.countries.push(Country { iso: iso.to_string(), name: f[1].to_string() });
+            let rule = Rule { file, line: ln as u32 };
+            self.add_phrase(f[1], Entry::Country(idx), rule);
+            for p in phrases(f[2]) {
+                self.add_phrase(p, Entry::Country(idx), rule);
+            }
+            for p in phrases(f[3]) {
+                self.add_phrase(p, Entry::Adjective(idx), rule);
+                if let Some(pl) = plural(p) {
+                    self.add_phrase(&pl, Entry::Adjective(idx), rule);
+                }
+            }
+            for p in phrases(f[4]) {
+                self.add_phrase(p, Entry::Seat(idx), rule);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_organisations(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 5, "CODE | country | role | name | other names", ln)? else { continue };
+            if f[0].is_empty() || f[3].is_empty() {
+                return Err(self.err(file, ln, "the code and name fields must not be empty"));
+            }
+            let opt = |s: &str| if s.is_empty() || s == "-" || s == "---" { None } else { Some(s.to_string()) };
+            let idx = self.organisations.len() as u32;
+            self.organisations.push(Organisation { code: f[0].to_string(), country: opt(f[1]), role: opt(f[2]), name: f[3].to_string() });
+            let rule = Rule { file, line: ln as u32 };
+            self.add_phrase(f[3], Entry::Organisation(idx), rule);
+            for p in phrases(f[4]) {
+                self.add_phrase(p, Entry::Organisation(idx), rule);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_people(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 5, "name | other names | code | from | to", ln)? else { continue };
+            let fname = &self.files[file as usize].clone();
+            if f[0].is_empty() || f[2].is_empty() {
+                return Err(self.err(file, ln, "the name and code fields must not be empty"));
+            }
+            let from = parse_date(f[3], fname, ln)?;
+            let to = parse_date(f[4], fname, ln)?;
+            if let (Some(a), Some(b)) = (from, to) {
+                if b <= a {
+                    return Err(self.err(file, ln, format!("term ends ({b}) before it starts ({a})")));
+                }
+            }
+            let rule = Rule { file, line: ln as u32 };
+            let idx = match self.people_by_name.get(f[0]) {
+                Some(&i) => i,
+                None => {
+                    let i = self.people.len() as u32;
+                    self.people.push(Person { name: f[0].to_string(), terms: Vec::new() });
+                    self.people_by_name.insert(f[0].to_string(), i);
+                    i
+                }
+            };
+            self.people[idx as usize].terms.push(Term { code: f[2].to_string(), from, to, rule });
+            self.add_phrase(f[0], Entry::Person(idx), rule);
+            for p in phrases(f[1]) {
+                self.add_phrase(p, Entry::Person(idx), rule);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_roles(&mut self, text: &str, file: u16, modifiers: bool) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 2, "ROLE | words", ln)? else { continue };
+            let rule = Rule { file, line: ln as u32 };
+            let entry = if f[0] == "*" {
+                Entry::Head
+            } else if f[0].len() == 3 && f[0].bytes().all(|b| b.is_ascii_uppercase()) {
+                let r = self.role_id(f[0]);
+                if modifiers { Entry::Modifier(r) } else { Entry::Role(r) }
+            } else {
+                return Err(self.err(file, ln, format!("'{}' is not a role code (three capital letters, or * for a generic head)", f[0])));
+            };
+            for p in phrases(f[1]) {
+                self.add_phrase(p, entry, rule);
+                if !modifiers {
+                    // Pluralise the last word of the phrase.
+                    if let Some((head, last)) = p.rsplit_once(' ').map(|(h, l)| (format!("{h} "), l)).or(Some((String::new(), p))) {
+                        if let Some(pl) = plural(last) {
+                            self.add_phrase(&format!("{head}{pl}"), entry, rule);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_irregular(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 5, "lemma | third person | past | participle | -ing", ln)? else { continue };
+            let lemma = f[0].to_lowercase();
+            if lemma.is_empty() {
+                return Err(self.err(file, ln, "the lemma field is empty"));
+            }
+            let regular = regular_forms(&lemma);
+            let mut forms: [Vec<String>; 4] = Default::default();
+            for k in 0..4 {
+                let given: Vec<String> = phrases(f[k + 1]).map(str::to_lowercase).collect();
+                forms[k] = if given.is_empty() { vec![regular[k].clone()] } else { given };
+            }
+            self.irregular.insert(lemma, forms);
+        }
+        Ok(())
+    }
+
+    fn lemma(&mut self, lemma: &str) -> u32 {
+        if let Some(&i) = self.lemma_ids.get(lemma) {
+            return i;
+        }
+        let i = self.lemmas.len() as u32;
+        self.lemmas.push(lemma.to_string());
+        self.lemma_ids.insert(lemma.to_string(), i);
+        let forms = match self.irregular.get(lemma) {
+            Some(f) => f.clone(),
+            None => regular_forms(lemma).map(|f| vec![f]),
+        };
+        let flags = [form::THIRD, form::PAST, form::PARTICIPLE, form::ING];
+        let mut all: Vec<(String, u8)> = vec![(lemma.to_string(), form::BASE)];
+        for (k, fs) in forms.iter().enumerate() {
+            for f in fs {
+                all.push((f.clone(), flags[k]));
+            }
+        }
+        for (f, flag) in all {
+            let id = self.intern(&f);
+            let list = self.verb_forms.entry(id).or_default();
+            match list.iter_mut().find(|(l, _)| *l == i) {
+                Some((_, fl)) => *fl |= flag,
+                None => list.push((i, flag)),
+            }
+        }
+        i
+    }
+
+    /// The verb readings of a token: (lemma index, inflection flags).
+    pub fn verb_forms(&self, id: TokId) -> &[(u32, u8)] {
+        self.verb_forms.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn load_verbs(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 2, "CODE | pattern; pattern", ln)? else { continue };
+            let code = f[0];
+            if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(self.err(file, ln, format!("'{code}' is not a CAMEO event code (2 to 4 digits)")));
+            }
+            let rule = Rule { file, line: ln as u32 };
+            for p in phrases(f[1]) {
+                let pattern = self.parse_pattern(code, p, rule).map_err(|m| self.err(file, ln, format!("pattern '{p}': {m}")))?;
+                let idx = self.patterns.len() as u32;
+                let key = match pattern.items[pattern.anchor] {
+                    Item::Word(w) => Anchor::Word(w),
+                    Item::Verb(v) => Anchor::Verb(v),
+                    _ => unreachable!("anchor is a word or verb"),
+                };
+                self.anchors.entry(key).or_default().push(idx);
+                self.patterns.push(pattern);
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_pattern(&mut self, code: &str, p: &str, rule: Rule) -> Result<Pattern, String> {
+        let mut items = Vec::new();
+        for word in p.split_whitespace() {
+            match word {
+                "$" => items.push(Item::Target),
+                "+" => items.push(Item::Source),
+                "_" => items.push(Item::Any),
+                w if w.starts_with('{') => {
+                    let lemma = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')).ok_or_else(|| format!("'{w}' has unbalanced braces"))?;
+                    if lemma.is_empty() || lemma.contains(['{', '}']) {
+                        return Err(format!("'{w}' is not a verb lemma in braces"));
+                    }
+                    let l = self.lemma(&lemma.to_lowercase());
+                    items.push(Item::Verb(l));
+                }
+                w if w.contains(['{', '}']) => return Err(format!("'{w}' has unbalanced braces")),
+                "'s" | "’s" => {
+                    let id = self.intern("'s");
+                    items.push(Item::Word(id));
+                }
+                w => {
+                    for t in Self::phrase_tokens(w) {
+                        let id = self.intern(&t);
+                        items.push(Item::Word(id));
+                    }
+                }
+            }
+        }
+        let anchor = items.iter().position(|i| matches!(i, Item::Verb(_))).or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))));
+        let Some(anchor) = anchor else {
+            return Err("needs at least one word or {verb}".to_string());
+        };
+        if items.iter().filter(|i| **i == Item::Target).count() > 1 || items.iter().filter(|i| **i == Item::Source).count() > 1 {
+            return Err("at most one $ and one +".to_string());
+        }
+        let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
+        let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_))).count();
+        Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight })
+    }
+
+    /// Patterns whose anchor can be the token `id`.
+    pub fn patterns_at(&self, id: TokId, mut f: impl FnMut(u32)) {
+        if let Some(ps) = self.anchors.get(&Anchor::Word(id)) {
+            ps.iter().for_each(|&p| f(p));
+        }
+        for (lemma, _) in self.verb_forms(id) {
+            if let Some(ps) = self.anchors.get(&Anchor::Verb(*lemma)) {
+                ps.iter().for_each(|&p| f(p));
+            }
+        }
+    }
+
+    /// Is the token a form of some verb the lexicon knows?
+    pub fn is_verb(&self, id: TokId) -> bool {
+        self.verb_forms.contains_key(&id)
+    }
+
+    /// Is the token any verb form with these inflection flags?
+    pub fn has_form(&self, id: TokId, flags: u8) -> bool {
+        self.verb_forms(id).iter().any(|(_, f)| f & flags != 0)
+    }
+
+    pub fn role(&self, id: RoleId) -> &str {
+        &self.roles[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_inflections() {
+        assert_eq!(regular_forms("arrest"), ["arrests", "arrested", "arrested", "arresting"].map(String::from));
+        assert_eq!(regular_forms("accuse"), ["accuses", "accused", "accused", "accusing"].map(String::from));
+        assert_eq!(regular_forms("deny"), ["denies", "denied", "denied", "denying"].map(String::from));
+        assert_eq!(regular_forms("watch")[0], "watches");
+        assert_eq!(regular_forms("tie")[3], "tying");
+        assert_eq!(regular_forms("agree")[3], "agreeing");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural("minister").as_deref(), Some("ministers"));
+        assert_eq!(plural("policeman").as_deref(), Some("policemen"));
+        assert_eq!(plural("party").as_deref(), Some("parties"));
+        assert_eq!(plural("Japanese"), None);
+        assert_eq!(plural("British").as_deref(), None);
+    }
+
+    #[test]
+    fn fields_strip_comments_but_not_hashes_inside_words() {
+        assert_eq!(fields("  # a comment"), None);
+        assert_eq!(fields(""), None);
+        assert_eq!(fields("041 | {speak} with $  # phone"), Some(vec!["041", "{speak} with $"]));
+        assert_eq!(fields("C# | x"), Some(vec!["C#", "x"]));
+    }
+
+    fn tiny() -> Lexicon {
+        let files = vec![
+            ("data/verbs/irregular.txt".to_string(), "speak | | spoke | spoken |\nplan | | planned | planned | planning\n".to_string()),
+            ("data/verbs/04-consult.txt".to_string(), "# consult\n041 | {speak} with $\n044 | {meet} $; talks with $\n".to_string()),
+            ("data/actors/roles.txt".to_string(), "GOV | prime minister\n".to_string()),
+        ];
+        Lexicon::from_texts(files.into_iter()).expect("tiny lexicon loads")
+    }
+
+    #[test]
+    fn verb_forms_come_from_irregular_file_and_rules() {
+        let lex = tiny();
+        let spoke = lex.token_id("spoke").expect("spoke interned");
+        assert!(lex.has_form(spoke, form::PAST));
+        let meets = lex.token_id("meets").expect("meets interned");
+        assert!(lex.has_form(meets, form::THIRD));
+        assert!(lex.token_id("speaked").is_none());
+    }
+
+    #[test]
+    fn patterns_keep_their_line() {
+        let lex = tiny();
+        let p = lex.patterns.iter().find(|p| p.code == "041").expect("041 loaded");
+        assert_eq!(lex.rule_text(p.rule), "data/verbs/04-consult.txt:2");
+        assert!(p.verbal);
+        let talks = lex.patterns.iter().find(|p| p.code == "044" && !p.verbal).expect("nominal 044");
+        assert_eq!(talks.weight, 2);
+    }
+
+    #[test]
+    fn role_plurals_are_derived() {
+        let lex = tiny();
+        let ids: Vec<Option<TokId>> = ["prime", "ministers"].iter().map(|t| lex.token_id(t)).collect();
+        let (len, hits) = lex.longest_phrase(&ids).expect("plural phrase found");
+        assert_eq!(len, 2);
+        assert!(matches!(hits[0].entry, Entry::Role(_)));
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let bad = vec![("data/verbs/01-statement.txt".to_string(), "# ok\n\n01x | {say}\n".to_string())];
+        let err = Lexicon::from_texts(bad.into_iter()).expect_err("bad code rejected");
+        assert!(err.to_string().starts_with("data/verbs/01-statement.txt:3:"), "{err}");
+        let bad = vec![("data/actors/people/x.txt".to_string(), "A B | | USAGOV | 2020-01-01 | 2019-01-01\n".to_string())];
+        let err = Lexicon::from_texts(bad.into_iter()).expect_err("reversed term rejected");
+        assert!(err.to_string().contains("x.txt:1"), "{err}");
+        let bad = vec![("data/actors/countries.txt".to_string(), "JPN | Japan | Nippon\n".to_string())];
+        assert!(Lexicon::from_texts(bad.into_iter()).is_err());
+    }
+
+    #[test]
+    fn person_terms_are_chosen_by_date() {
+        let files = vec![(
+            "data/actors/people/p.txt".to_string(),
+            "Donald Trump | Trump | USAGOV | 2017-01-20 | 2021-01-20\nDonald Trump | | USAGOV | 2025-01-20 |\nDonald Trump | | USAELI | |\n".to_string(),
+        )];
+        let lex = Lexicon::from_texts(files.into_iter()).expect("loads");
+        let p = &lex.people[0];
+        let d = |s: &str| s.parse::<Date>().expect("date");
+        assert_eq!(p.term_on(d("2019-05-24")).code, "USAGOV");
+        assert_eq!(p.term_on(d("2024-11-07")).code, "USAELI");
+        assert_eq!(p.term_on(d("2021-01-20")).code, "USAELI");
+        assert_eq!(p.term_on(d("2025-06-01")).code, "USAGOV");
+    }
+}

@@ -16,8 +16,10 @@ pub mod actors;
 pub mod codebook;
 pub mod coder;
 pub mod document;
+pub mod error;
 pub mod eval;
 pub mod events;
+pub mod html;
 pub mod lexicon;
 pub mod record;
 pub mod text;
@@ -27,3 +29,9 @@ pub use coder::Coder;
 pub use document::Document;
 pub use lexicon::Lexicon;
 pub use record::Event;
+pub use error::LexiconError;
+
+/// The lexicon files under `data/`, embedded at build time (see `build.rs`).
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
