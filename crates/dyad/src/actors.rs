@@ -124,6 +124,7 @@ struct Np {
     person: Option<(u32, Rule)>,
     role: Option<(RoleId, Rule)>,
     head_generic: bool,
+    head_rule: Option<Rule>,
     modifier: Option<(RoleId, Rule)>,
     name: Option<(usize, usize)>,
     title: Option<String>,
@@ -133,7 +134,7 @@ struct Np {
 
 impl Np {
     fn has_actor(&self) -> bool {
-        self.country.is_some() || self.country_iso.is_some() || self.org.is_some() || self.person.is_some() || self.role.is_some() || self.name.is_some()
+        self.country.is_some() || self.country_iso.is_some() || self.org.is_some() || self.person.is_some() || self.role.is_some() || self.name.is_some() || self.head_generic
     }
 }
 
@@ -159,6 +160,12 @@ pub fn mentions(lex: &Lexicon, text: &Text, doc: &str, sentence: usize, ids: &[O
     let mut singles: Vec<Mention> = Vec::new();
     let mut i = body;
     while i < end {
+        if let Some((len, hits)) = lex.longest_phrase(&ids[i..end]) {
+            if hits.iter().all(|h| h.entry == Entry::Region) {
+                i += len;
+                continue;
+            }
+        }
         match noun_phrase(&v, i, end, ctx, body) {
             Some((m, next)) => {
                 for a in &m.actors {
@@ -210,7 +217,10 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
         if let Some((len, hits)) = lex.longest_phrase(&v.ids[j..end]) {
             let after = j + len;
             let possessive = after < end && v.norm(after) == "'s";
-            if let Some(h) = hits.iter().find(|h| matches!(h.entry, Entry::Person(_))) {
+            // Names of people and countries are written with a capital ("turkey",
+            // "chad" and "bush" are not actors).
+            let cap = tok.cap;
+            if let Some(h) = hits.iter().find(|h| cap && matches!(h.entry, Entry::Person(_))) {
                 if np.name.is_some() || np.person.is_some() {
                     break;
                 }
@@ -251,7 +261,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 np.org_is_head = true;
                 break;
             }
-            let country_hit = hits.iter().find(|h| matches!(h.entry, Entry::Country(_) | Entry::Seat(_) | Entry::Adjective(_)));
+            let country_hit = hits.iter().find(|h| cap && matches!(h.entry, Entry::Country(_) | Entry::Seat(_) | Entry::Adjective(_)));
             if let Some(h) = country_hit {
                 if np.country.is_some() && !matches!(h.entry, Entry::Adjective(_)) || np.name.is_some() {
                     break;
@@ -302,6 +312,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                     }
                     Entry::Head => {
                         np.head_generic = true;
+                        np.head_rule = Some(h.rule);
                         took = true;
                     }
                     _ => {}
@@ -338,7 +349,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 j = name_end;
                 break;
             }
-            if !started && name_end > j && !sentence_initial {
+            if !started && name_end > j && (!sentence_initial || name_end - j >= 2) {
                 // A bare name: an actor only if an apposition later says who it is.
                 np.name = Some((j, name_end));
                 j = name_end;
@@ -354,12 +365,13 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             continue;
         }
         // Unknown lowercase adjectives between a determiner or context and a head.
-        if tok.kind == TokenKind::Word && !tok.cap && skipped_words < 3 && (j > i) && !v.lex.token_id(norm).is_some_and(|id| v.lex.is_verb(id)) && !is_function_word(norm) {
+        let before_head = np.role.is_none() && np.name.is_none() && !np.head_generic;
+        if before_head && tok.kind == TokenKind::Word && !tok.cap && skipped_words < 3 && (j > i) && !v.lex.token_id(norm).is_some_and(|id| v.lex.is_verb(id)) && !is_function_word(norm) {
             skipped_words += 1;
             j += 1;
             continue;
         }
-        if tok.kind == TokenKind::Number && j > i && skipped_words < 3 {
+        if before_head && tok.kind == TokenKind::Number && j > i && skipped_words < 3 {
             skipped_words += 1;
             j += 1;
             continue;
@@ -524,9 +536,9 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
     } else if np.country_head && np.role.is_none() {
         rule = np.country_rule;
         (lex.countries[np.country.unwrap_or_default() as usize].name.clone(), country_iso.clone(), None, None, false)
-    } else if np.role.is_some() || np.modifier.is_some() {
+    } else if np.role.is_some() || np.modifier.is_some() || np.head_generic {
         let role = role_of(np.modifier).or_else(|| role_of(np.role));
-        rule = np.role.or(np.modifier).map(|(_, r)| r);
+        rule = np.role.or(np.modifier).map(|(_, r)| r).or(np.head_rule);
         let person_like = np.role.is_some() && !np.plural && is_person_title(np.title.as_deref());
         // "the Japanese prime minister": a title standing for someone named before.
         if np.definite || np.country.is_some() {
@@ -653,7 +665,9 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
         // Apposition: NAME , DESCRIPTION  or  DESCRIPTION , NAME
         if let Some(prev) = out.last_mut() {
             if prev.end < v.text.tokens.len() && v.norm(prev.end) == "," && m.start == prev.end + 1 && prev.actors.len() == 1 && m.actors.len() == 1 {
-                let closes = m.end >= end || matches!(v.norm(m.end), "," | "." | ")" | "-" | "\"") || v.lex.token_id(v.norm(m.end)).is_some_and(|id| v.lex.is_verb(id));
+                let closes = m.end >= end
+                    || matches!(v.norm(m.end), "," | "." | ")" | "(" | "-" | "\"" | "in" | "of" | "at" | "for" | "from" | "who" | "and")
+                    || v.lex.token_id(v.norm(m.end)).is_some_and(|id| v.lex.is_verb(id));
                 let a = prev.actors[0].clone();
                 let b = m.actors[0].clone();
                 let a_bare = a.person && a.country.is_none() && a.role.is_none();
@@ -755,3 +769,84 @@ pub fn main_country(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Option
     counts.into_iter().max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c))).map(|(c, _)| lex.countries[c as usize].iso.clone())
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text;
+
+    /// (sentence index, mention text, codes) for every mention of a document.
+    fn mentions_of(doc: &str, date: &str) -> Vec<(usize, String, Vec<String>, Vec<String>)> {
+        let lex = Lexicon::builtin().expect("builtin lexicon loads");
+        let t = text::analyse(doc);
+        let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
+        let main = main_country(&lex, &t, &ids);
+        let mut ctx = DocContext::new(date.parse().expect("test date"), main);
+        let mut out = Vec::new();
+        for s in 0..t.sentences.len() {
+            for m in mentions(&lex, &t, doc, s, &ids, &mut ctx) {
+                let surface = doc[t.tokens[m.start].start..t.tokens[m.end - 1].end].to_string();
+                out.push((s, surface, m.actors.iter().map(|a| a.code.clone()).collect(), m.actors.iter().map(|a| a.name.clone()).collect()));
+            }
+        }
+        out
+    }
+
+    fn code_of(ms: &[(usize, String, Vec<String>, Vec<String>)], text: &str) -> Vec<String> {
+        ms.iter().find(|m| m.1 == text).map(|m| m.2.clone()).unwrap_or_else(|| panic!("no mention '{text}' in {ms:#?}"))
+    }
+
+    #[test]
+    fn titles_and_country_adjectives_code_unknown_people() {
+        let ms = mentions_of("Japanese Prime Minister Hanako Yamada met officials on Monday.", "2031-05-01");
+        assert_eq!(code_of(&ms, "Japanese Prime Minister Hanako Yamada"), ["JPNGOV"]);
+    }
+
+    #[test]
+    fn surnames_pronouns_and_titles_point_back_to_the_person() {
+        let doc = "Japanese Prime Minister Hanako Yamada arrived on Monday. Yamada told reporters he was tired. The Japanese prime minister left.";
+        let ms = mentions_of(doc, "2031-05-01");
+        let names: Vec<&str> = ms.iter().filter(|m| m.0 > 0).map(|m| m.3[0].as_str()).collect();
+        assert!(names.iter().filter(|n| **n == "Hanako Yamada").count() >= 3, "{ms:#?}");
+        assert_eq!(code_of(&ms, "he"), ["JPNGOV"]);
+    }
+
+    #[test]
+    fn people_in_the_lexicon_take_the_code_of_their_term() {
+        assert_eq!(code_of(&mentions_of("Donald Trump spoke.", "2019-05-24"), "Donald Trump"), ["USAGOV"]);
+        assert_eq!(code_of(&mentions_of("Donald Trump spoke.", "2024-11-07"), "Donald Trump"), ["USAELI"]);
+    }
+
+    #[test]
+    fn agents_take_their_country_from_the_adjective() {
+        let ms = mentions_of("Nepali police arrested activists. Seoul's foreign ministry said so.", "2005-03-09");
+        assert_eq!(code_of(&ms, "Nepali police"), ["NPLCOP"]);
+        assert_eq!(code_of(&ms, "Seoul's foreign ministry"), ["KORGOV"]);
+    }
+
+    #[test]
+    fn appositions_and_of_phrases_lend_their_role() {
+        let ms = mentions_of("Kenji Sato, head of the opposition party in Japan, spoke. Police detained the leader of the main opposition party Chadema.", "2020-11-02");
+        assert_eq!(code_of(&ms, "Kenji Sato")[0].get(3..), Some("OPP"), "{ms:#?}");
+        assert_eq!(code_of(&ms, "the leader of the main opposition party Chadema"), ["TZAOPP"]);
+    }
+
+    #[test]
+    fn coordinated_countries_form_one_mention() {
+        let ms = mentions_of("The pact would include Japan, South Korea, Australia, and New Zealand.", "2024-11-07");
+        assert!(ms.iter().any(|m| m.2 == ["JPN", "KOR", "AUS", "NZL"]), "{ms:#?}");
+    }
+
+    #[test]
+    fn seats_are_governments_but_not_after_locative_prepositions() {
+        let ms = mentions_of("Beijing protested. The talks were held in Tokyo.", "2024-11-07");
+        assert_eq!(code_of(&ms, "Beijing"), ["CHNGOV"]);
+        assert!(!ms.iter().any(|m| m.1 == "Tokyo"), "{ms:#?}");
+    }
+
+    #[test]
+    fn regions_and_lowercase_words_are_not_countries() {
+        let ms = mentions_of("Leaders from Latin America ate turkey.", "2024-11-07");
+        assert!(!ms.iter().any(|m| m.2.iter().any(|c| c.starts_with("USA") || c.starts_with("TUR"))), "{ms:#?}");
+    }
+}

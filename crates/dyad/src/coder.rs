@@ -38,7 +38,7 @@ impl<'a> Coder<'a> {
     pub fn code(&self, doc: &Document) -> Vec<Event> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
-        let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.token_id(&t.norm)).collect();
+        let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
         let main = actors::main_country(lex, &text, &ids);
         let mut ctx = DocContext::new(doc.published, main);
         let mut out = Vec::new();

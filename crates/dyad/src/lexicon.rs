@@ -93,6 +93,9 @@ pub enum Entry {
     Head,
     /// A word that overrides the role of the noun after it ("former").
     Modifier(RoleId),
+    /// A region or other place that names no actor ("Latin America"): matched so
+    /// that the country inside it ("America") is not.
+    Region,
 }
 
 /// A phrase-trie hit: what the phrase names and where that was written.
@@ -202,6 +205,20 @@ fn parse_date(s: &str, file: &str, line: usize) -> Result<Option<Date>, LexiconE
         line,
         message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
     })
+}
+
+/// Two or more letters, all of them capitals ("US", "WHO", "U.N.").
+fn is_all_caps(s: &str) -> bool {
+    let mut letters = 0;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 2
 }
 
 /// Derived plural of a noun: +s, y -> ies, man -> men, nothing after s/sh/ch/x/z.
@@ -315,6 +332,8 @@ impl Lexicon {
                 lex.load_people(text, file)?;
             } else if name.starts_with("countries") {
                 lex.load_countries(text, file)?;
+            } else if name.starts_with("regions") {
+                lex.load_regions(text, file)?;
             } else if name.starts_with("organisations") {
                 lex.load_organisations(text, file)?;
             } else if name == "roles.txt" {
@@ -364,10 +383,25 @@ impl Lexicon {
         self.vocab.get(norm).copied()
     }
 
-    /// Tokenise a lexicon phrase the way text is tokenised.
+    /// Tokenise a lexicon phrase the way text is tokenised. A word written in
+    /// capitals ("US", "WHO") only matches text written in capitals: its key is
+    /// marked with a leading `^`.
     fn phrase_tokens(phrase: &str) -> Vec<String> {
         let t = text::analyse(phrase);
-        t.tokens.into_iter().map(|t| t.norm).collect()
+        t.tokens.into_iter().map(|t| if is_all_caps(&phrase[t.start..t.end]) { format!("^{}", t.norm) } else { t.norm }).collect()
+    }
+
+    /// The id of a text token: its capitalised form first when written in capitals.
+    pub fn text_token_id(&self, norm: &str, surface: &str) -> Option<TokId> {
+        if is_all_caps(surface) {
+            let mut key = String::with_capacity(norm.len() + 1);
+            key.push('^');
+            key.push_str(norm);
+            if let Some(&id) = self.vocab.get(&key) {
+                return Some(id);
+            }
+        }
+        self.vocab.get(norm).copied()
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: Entry, rule: Rule) {
@@ -447,6 +481,17 @@ impl Lexicon {
             }
             for p in phrases(f[4]) {
                 self.add_phrase(p, Entry::Seat(idx), rule);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_regions(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 1, "region names", ln)? else { continue };
+            for p in phrases(f[0]) {
+                self.add_phrase(p, Entry::Region, Rule { file, line: ln as u32 });
             }
         }
         Ok(())
