@@ -446,3 +446,96 @@ fn comma_ends_clause(s: &Sent, j: usize) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Coder, Document, Lexicon};
+
+    /// A small lexicon written for these tests, so they test the mechanics of
+    /// clause structure rather than the contents of `data/`.
+    fn lexicon() -> Lexicon {
+        let files = [
+            ("data/actors/countries.txt", "JPN | Japan | | Japanese | Tokyo\nCHN | China | | Chinese | Beijing\nUSA | United States | US | American | Washington\nIND | India | | Indian |\nRUS | Russia | | Russian |\nIRN | Iran | | Iranian |\nSYR | Syria | | Syrian |\n"),
+            ("data/actors/roles.txt", "GOV | government; prime minister; president\nREB | rebels\nCVL | civilians\nCOP | police\nOPP | activists\n* | leader\n"),
+            ("data/actors/people/p.txt", "Donald Trump | Trump | USAGOV | 2017-01-20 | 2021-01-20\nNarendra Modi | Modi | INDGOV | 2014-05-26 |\n"),
+            ("data/verbs/irregular.txt", "speak | | spoke | spoken |\n"),
+            (
+                "data/verbs/v.txt",
+                "111 | {condemn} $\n041 | {speak} with $; {call} up $\n036 | {agree} to {meet}\n051 | {congratulate} $\n190 | {attack} $\n1823 | {kill} $\n173 | {arrest} $\n186 | assassination of $; $ 's assassination\n195 | airstrike on $\n",
+            ),
+        ];
+        Lexicon::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string()))).expect("test lexicon loads")
+    }
+
+    /// "SOURCE code TARGET" for every event of a text.
+    fn code(text: &str) -> Vec<String> {
+        let lex = lexicon();
+        let doc = Document { id: "t".into(), text: text.into(), published: jiff::civil::date(2019, 5, 24), url: None, title: None };
+        Coder::new(&lex)
+            .code(&doc)
+            .iter()
+            .map(|e| {
+                let side = |a: &Option<crate::record::ActorRecord>| a.as_ref().map(|a| a.code.clone()).unwrap_or_else(|| "-".into());
+                format!("{} {} {}", side(&e.source), e.code, side(&e.target))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn active_voice() {
+        assert_eq!(code("Japan condemned China on Monday."), ["JPN 111 CHN"]);
+    }
+
+    #[test]
+    fn passive_voice_swaps_source_and_target() {
+        assert_eq!(code("China was strongly condemned by Japan."), ["JPN 111 CHN"]);
+        assert_eq!(code("Indian activists were arrested by Indian police."), ["INDCOP 173 INDOPP"]);
+    }
+
+    #[test]
+    fn agentless_passive_has_no_dyad() {
+        assert!(code("Indian activists were arrested.").is_empty());
+    }
+
+    #[test]
+    fn relative_clause_subject_is_the_antecedent() {
+        assert_eq!(code("The Japanese prime minister, who was attacked by Chinese rebels, resigned."), ["CHNREB 190 JPNGOV"]);
+    }
+
+    #[test]
+    fn reported_speech_and_pronouns() {
+        assert_eq!(code("US President Donald Trump told reporters he spoke with Modi."), ["USAGOV 041 INDGOV"]);
+    }
+
+    #[test]
+    fn coordinated_subject_without_target_acts_both_ways() {
+        let mut got = code("Japan and China agreed to meet.");
+        got.sort();
+        assert_eq!(got, ["CHN 036 JPN", "JPN 036 CHN"]);
+    }
+
+    #[test]
+    fn coordinated_targets_give_one_event_each() {
+        assert_eq!(code("Japan condemned China, Russia and Iran."), ["JPN 111 CHN", "JPN 111 RUS", "JPN 111 IRN"]);
+    }
+
+    #[test]
+    fn infinitive_takes_the_subject_of_its_verb() {
+        assert_eq!(code("Trump called up Modi to congratulate him."), ["USAGOV 041 INDGOV", "USAGOV 051 INDGOV"]);
+    }
+
+    #[test]
+    fn participle_clause_takes_the_main_subject() {
+        assert_eq!(code("Syrian rebels attacked the Syrian government, killing Syrian civilians."), ["SYRREB 190 SYRGOV", "SYRREB 1823 SYRCVL"]);
+    }
+
+    #[test]
+    fn nominal_triggers() {
+        assert_eq!(code("A Syrian government airstrike on Syrian rebels was reported."), ["SYRGOV 195 SYRREB"]);
+    }
+
+    #[test]
+    fn prepositional_phrases_are_not_subjects() {
+        assert_eq!(code("The leader of China condemned Japan."), ["CHN 111 JPN"]);
+    }
+}
