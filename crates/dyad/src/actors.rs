@@ -80,7 +80,7 @@ impl DocContext {
 }
 
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "some", "both", "several", "many",
+    "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many",
     "other", "all", "any", "each", "more", "than", "at", "least", "about", "some", "around", "nearly", "almost", "over", "only",
 ];
 const PRONOUNS_SINGULAR: &[&str] = &["he", "she", "him"];
@@ -187,7 +187,8 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
     let first = v.norm(i);
     // Pronouns and "the two leaders" are resolved from memory.
     if PRONOUNS_SINGULAR.contains(&first) {
-        let a = ctx.recent.iter().rev().find(|a| a.person)?.clone();
+        // A named person first; a person known only by title otherwise.
+        let a = ctx.recent.iter().rev().take(8).find(|a| a.person && a.entity.is_some()).or_else(|| ctx.recent.iter().rev().find(|a| a.person))?.clone();
         return Some((anaphor(vec![a], i, i + 1), i + 1));
     }
     if PRONOUNS_PLURAL.contains(&first) {
@@ -334,6 +335,13 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             }
             break;
         }
+        if !started && (DETERMINERS.contains(&norm) || tok.kind == TokenKind::Number) {
+            if norm == "the" {
+                np.definite = true;
+            }
+            j += 1;
+            continue;
+        }
         // A capitalised name after a title or country context, or a name the
         // document introduced earlier.
         if tok.kind == TokenKind::Word && tok.cap && np.name.is_none() {
@@ -356,13 +364,6 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 break;
             }
             break;
-        }
-        if !started && (DETERMINERS.contains(&norm) || tok.kind == TokenKind::Number) {
-            if norm == "the" {
-                np.definite = true;
-            }
-            j += 1;
-            continue;
         }
         // Unknown lowercase adjectives between a determiner or context and a head.
         let before_head = np.role.is_none() && np.name.is_none() && !np.head_generic;
@@ -402,6 +403,16 @@ fn is_function_word(w: &str) -> bool {
             | "if" | "when" | "where" | "also" | "did" | "do" | "does" | "can" | "could" | "may" | "might" | "should" | "must" | "shall"
             | "near" | "between" | "among" | "through" | "per" | "'s" | "so" | "up" | "out" | "off" | "down" | "there" | "here" | "then"
             | "we" | "i" | "you" | "us" | "me" | "them" | "him" | "her" | "no" | "yet" | "because" | "although" | "though" | "unless" | "whether"
+    )
+}
+
+/// Weekday and month names: capitalised, but never part of a person's name.
+fn is_calendar_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february" | "march" | "april" | "june"
+            | "july" | "august" | "september" | "october" | "november" | "december" | "jan." | "feb." | "mar." | "apr." | "aug." | "sept." | "sep."
+            | "oct." | "nov." | "dec." | "yesterday" | "today" | "tomorrow"
     )
 }
 
@@ -447,7 +458,7 @@ fn name_run(v: &View, j: usize, end: usize, ctx: &DocContext) -> (usize, Option<
     while k < end {
         let t = &v.text.tokens[k];
         let n = t.norm.as_str();
-        let is_name_word = t.kind == TokenKind::Word && t.cap && !is_function_word(n) && !matches!(n, "president" | "minister" | "mr." | "mrs." | "ms.");
+        let is_name_word = t.kind == TokenKind::Word && t.cap && !is_function_word(n) && !is_calendar_word(n) && !matches!(n, "president" | "minister" | "mr." | "mrs." | "ms.");
         let particle = NAME_PARTICLES.contains(&n) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
         if !(is_name_word || particle) {
             break;

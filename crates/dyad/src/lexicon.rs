@@ -173,18 +173,17 @@ pub struct Lexicon {
     pub codebook: Codebook,
 }
 
+/// A line without its comment, trimmed.
+fn strip_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let cut = (0..bytes.len()).find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace())).unwrap_or(line.len());
+    line[..cut].trim()
+}
+
 /// Read the data files of one lexicon line: fields split on `|`, comments removed.
 /// Returns `None` for blank and comment lines.
 fn fields(line: &str) -> Option<Vec<&str>> {
-    let mut cut = line.len();
-    let bytes = line.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
-            cut = i;
-            break;
-        }
-    }
-    let content = line[..cut].trim();
+    let content = strip_comment(line);
     if content.is_empty() {
         return None;
     }
@@ -205,6 +204,74 @@ fn parse_date(s: &str, file: &str, line: usize) -> Result<Option<Date>, LexiconE
         line,
         message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
     })
+}
+
+/// The most patterns one written pattern may expand to.
+const MAX_EXPANSIONS: usize = 512;
+
+/// Expand the authoring shorthand of a pattern into plain patterns:
+/// `(a|b|c)` alternatives (an alternative may be empty), `[x y]` optional words,
+/// `~N` or `~M-N` a gap of N (M to N) tokens. Innermost groups first.
+pub fn expand(p: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    expand_into(p, &mut out)?;
+    Ok(out)
+}
+
+fn expand_into(p: &str, out: &mut Vec<String>) -> Result<(), String> {
+    if out.len() > MAX_EXPANSIONS {
+        return Err(format!("expands to more than {MAX_EXPANSIONS} patterns"));
+    }
+    // An innermost group: an opening bracket with no bracket before its closing one.
+    let bytes = p.as_bytes();
+    let mut open: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' => open = Some(i),
+            b')' | b']' => {
+                let Some(o) = open else { return Err(format!("unbalanced '{}'", b as char)) };
+                let (ob, inner, rest) = (bytes[o], &p[o + 1..i], &p[i + 1..]);
+                if (ob == b'(') != (b == b')') {
+                    return Err("mismatched brackets".to_string());
+                }
+                let head = &p[..o];
+                if ob == b'(' {
+                    for alt in inner.split('|') {
+                        expand_into(&format!("{head} {alt} {rest}"), out)?;
+                    }
+                } else {
+                    expand_into(&format!("{head} {rest}"), out)?;
+                    expand_into(&format!("{head} {inner} {rest}"), out)?;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    if open.is_some() {
+        return Err("unbalanced '(' or '['".to_string());
+    }
+    if let Some(t) = p.find('~') {
+        let digits: String = p[t + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+        let (lo, hi) = match digits.split_once('-') {
+            Some((a, b)) => (a.parse::<usize>(), b.parse::<usize>()),
+            None => (digits.parse::<usize>(), digits.parse::<usize>()),
+        };
+        let (Ok(lo), Ok(hi)) = (lo, hi) else { return Err(format!("'~{digits}' is not a gap (~N or ~M-N)")) };
+        if lo > hi || hi > 6 {
+            return Err(format!("gap ~{digits}: at most 6 tokens, low end first"));
+        }
+        let (head, rest) = (&p[..t], &p[t + 1 + digits.len()..]);
+        for n in lo..=hi {
+            expand_into(&format!("{head} {} {rest}", vec!["_"; n].join(" ")), out)?;
+        }
+        return Ok(());
+    }
+    let flat = p.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !flat.is_empty() && !out.contains(&flat) {
+        out.push(flat);
+    }
+    Ok(())
 }
 
 /// Two or more letters, all of them capitals ("US", "WHO", "U.N.").
@@ -634,24 +701,36 @@ impl Lexicon {
     fn load_verbs(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 2, "CODE | pattern; pattern", ln)? else { continue };
+            // Only the first '|' separates fields: patterns use '|' for alternatives.
+            let Some(content) = fields(line).map(|_| strip_comment(line)) else { continue };
+            let Some((code, patterns)) = content.split_once('|') else {
+                return Err(self.err(file, ln, "expected 'CODE | pattern; pattern; ...'"));
+            };
+            let f = [code.trim(), patterns.trim()];
             let code = f[0];
             if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(self.err(file, ln, format!("'{code}' is not a CAMEO event code (2 to 4 digits)")));
             }
             let rule = Rule { file, line: ln as u32 };
-            for p in phrases(f[1]) {
-                let pattern = self.parse_pattern(code, p, rule).map_err(|m| self.err(file, ln, format!("pattern '{p}': {m}")))?;
-                let idx = self.patterns.len() as u32;
-                let key = match pattern.items[pattern.anchor] {
-                    Item::Word(w) => Anchor::Word(w),
-                    Item::Verb(v) => Anchor::Verb(v),
-                    _ => unreachable!("anchor is a word or verb"),
-                };
-                self.anchors.entry(key).or_default().push(idx);
-                self.patterns.push(pattern);
+            for written in phrases(f[1]) {
+                let expanded = expand(written).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
+                for p in &expanded {
+                    self.add_pattern(code, p, rule).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
+                }
             }
         }
+        Ok(())
+    }
+
+    fn add_pattern(&mut self, code: &str, p: &str, rule: Rule) -> Result<(), String> {
+        let pattern = self.parse_pattern(code, p, rule)?;
+        let key = match pattern.items[pattern.anchor] {
+            Item::Word(w) => Anchor::Word(w),
+            Item::Verb(v) => Anchor::Verb(v),
+            _ => return Err("the anchor must be a word or a verb".to_string()),
+        };
+        self.anchors.entry(key).or_default().push(self.patterns.len() as u32);
+        self.patterns.push(pattern);
         Ok(())
     }
 
@@ -734,6 +813,16 @@ mod tests {
         assert_eq!(regular_forms("watch")[0], "watches");
         assert_eq!(regular_forms("tie")[3], "tying");
         assert_eq!(regular_forms("agree")[3], "agreeing");
+    }
+
+    #[test]
+    fn shorthand_expands_to_plain_patterns() {
+        let mut got = expand("{speak} (with|to) $ [by phone]").expect("expands");
+        got.sort();
+        assert_eq!(got, ["{speak} to $", "{speak} to $ by phone", "{speak} with $", "{speak} with $ by phone"]);
+        assert_eq!(expand("{hold} ~0-2 talks (with $|)").expect("expands").len(), 6);
+        assert!(expand("{hold} (talks").is_err());
+        assert!(expand("a ~9 b").is_err());
     }
 
     #[test]

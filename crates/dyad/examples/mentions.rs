@@ -1,0 +1,28 @@
+//! Print the actor mentions dyad finds in a text file, sentence by sentence: a
+//! tool for lexicon work. Usage: `cargo run --example mentions FILE YYYY-MM-DD`.
+
+use dyad::actors::{self, DocContext};
+use dyad::lexicon::{Lexicon, TokId};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(path), Some(date)) = (args.get(1), args.get(2)) else {
+        return Err("usage: mentions FILE YYYY-MM-DD".into());
+    };
+    let doc = std::fs::read_to_string(path)?;
+    let lex = Lexicon::builtin()?;
+    let t = dyad::text::analyse(&doc);
+    let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
+    let main = actors::main_country(&lex, &t, &ids);
+    println!("main country: {main:?}");
+    let mut ctx = DocContext::new(date.parse()?, main);
+    for (i, s) in t.sentences.iter().enumerate() {
+        println!("[{i}] {}", &doc[s.start..s.end]);
+        for m in actors::mentions(&lex, &t, &doc, i, &ids, &mut ctx) {
+            let words = &doc[t.tokens[m.start].start..t.tokens[m.end - 1].end];
+            let codes: Vec<String> = m.actors.iter().map(|a| format!("{}={}", a.name, a.code)).collect();
+            println!("    {words:?} -> {}", codes.join(", "));
+        }
+    }
+    Ok(())
+}
