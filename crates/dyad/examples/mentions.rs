@@ -13,9 +13,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lex = Lexicon::builtin()?;
     let t = dyad::text::analyse(&doc);
     let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
-    let main = actors::main_country(&lex, &t, &ids);
-    println!("main country: {main:?}");
-    let mut ctx = DocContext::new(date.parse()?, main);
+    let countries = actors::countries(&lex, &t, &ids);
+    println!("countries: {countries:?}");
+    let mut ctx = DocContext::new(date.parse()?, countries);
     for (i, s) in t.sentences.iter().enumerate() {
         println!("[{i}] {}", &doc[s.start..s.end]);
         for m in actors::mentions(&lex, &t, &doc, i, &ids, &mut ctx) {

@@ -37,6 +37,15 @@ pub struct Actor {
     pub entity: Option<usize>,
     /// A person (named or by title), as opposed to a country or institution.
     pub person: bool,
+    /// Not named in the sentence: supplied by this line of `data/verbs/implied.txt`.
+    pub implied: Option<Rule>,
+}
+
+impl Actor {
+    /// Named (as opposed to known by a title or description only).
+    fn person_named(&self) -> bool {
+        self.person && self.entity.is_some()
+    }
 }
 
 /// A noun phrase naming one or more actors (several when coordinated).
@@ -67,6 +76,8 @@ pub struct DocContext {
     /// The country the document is mostly about: fills role-only mentions
     /// ("police", "protesters") that name none.
     pub main_country: Option<String>,
+    /// Countries by how much the document names them, most first.
+    pub countries: Vec<String>,
     entities: Vec<Entity>,
     /// Recent actors, newest last (for pronouns and "the two leaders").
     recent: Vec<Actor>,
@@ -74,15 +85,16 @@ pub struct DocContext {
 }
 
 impl DocContext {
-    pub fn new(date: Date, main_country: Option<String>) -> Self {
-        DocContext { date, main_country, entities: Vec::new(), recent: Vec::new(), last_country: None }
+    pub fn new(date: Date, countries: Vec<String>) -> Self {
+        DocContext { date, main_country: countries.first().cloned(), countries, entities: Vec::new(), recent: Vec::new(), last_country: None }
     }
 }
 
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many",
-    "other", "all", "any", "each", "more", "than", "at", "least", "about", "some", "around", "nearly", "almost", "over", "only",
+    "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many", "other", "all", "any", "each",
 ];
+/// Words that open a quantity before a number ("at least 20 people").
+const QUANTITY: &[&str] = &["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"];
 const PRONOUNS_SINGULAR: &[&str] = &["he", "she", "him"];
 const PRONOUNS_PLURAL: &[&str] = &["they", "them"];
 const NAME_PARTICLES: &[&str] = &["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"];
@@ -168,8 +180,12 @@ pub fn mentions(lex: &Lexicon, text: &Text, doc: &str, sentence: usize, ids: &[O
         }
         match noun_phrase(&v, i, end, ctx, body) {
             Some((m, next)) => {
-                for a in &m.actors {
-                    remember(ctx, a, &v);
+                // Places ("in Osaka, Japan") are not antecedents of "they".
+                let place = m.start > body && LOCATIVE.contains(&v.norm(m.start - 1));
+                if !place {
+                    for a in &m.actors {
+                        remember(ctx, a, &v);
+                    }
                 }
                 singles.push(m);
                 i = next.max(i + 1);
@@ -192,7 +208,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
         return Some((anaphor(vec![a], i, i + 1), i + 1));
     }
     if PRONOUNS_PLURAL.contains(&first) {
-        let pair = last_two(ctx);
+        let pair = last_two(ctx, true);
         if pair.len() == 2 {
             return Some((anaphor(pair, i, i + 1), i + 1));
         }
@@ -201,7 +217,8 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
     if (first == "the" || first == "both") && i + 2 < end && matches!(v.norm(i + 1), "two" | "both") || first == "both" && i + 1 < end && matches!(v.norm(i + 1), "sides" | "leaders" | "countries" | "nations") {
         let k = if first == "both" { i + 1 } else { i + 2 };
         if matches!(v.norm(k), "leaders" | "leader" | "countries" | "nations" | "sides" | "governments" | "ministers" | "presidents" | "diplomats") {
-            let pair = last_two(ctx);
+            let people = matches!(v.norm(k), "leaders" | "leader" | "ministers" | "presidents" | "diplomats");
+            let pair = last_two(ctx, people);
             if pair.len() == 2 {
                 return Some((anaphor(pair, i, k + 1), k + 1));
             }
@@ -335,7 +352,19 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             }
             break;
         }
-        if !started && (DETERMINERS.contains(&norm) || tok.kind == TokenKind::Number) {
+        // "the country", "the violence-mired country": the country last named.
+        if matches!(norm, "country" | "nation") && np.definite && !np.has_actor() {
+            if let Some(c) = ctx.last_country.clone() {
+                np.country_iso = Some(c);
+                np.country_head = true;
+                j += 1;
+                break;
+            }
+        }
+        // "at least 20", "more than 180", "about 220,000": quantity words only
+        // before a number.
+        let quantity = QUANTITY.contains(&norm) && j + 1 < end && (v.text.tokens[j + 1].kind == TokenKind::Number || matches!(v.norm(j + 1), "least" | "than"));
+        if !started && (DETERMINERS.contains(&norm) || quantity || tok.kind == TokenKind::Number) {
             if norm == "the" {
                 np.definite = true;
             }
@@ -483,22 +512,31 @@ fn anaphor(actors: Vec<Actor>, start: usize, end: usize) -> Mention {
     Mention { start, end, actors, anaphor: true }
 }
 
-/// The two most recent actors of different countries (for "the two leaders").
-fn last_two(ctx: &DocContext) -> Vec<Actor> {
-    let mut out: Vec<Actor> = Vec::new();
-    for a in ctx.recent.iter().rev() {
-        if a.country.is_none() {
-            continue;
+/// The two most recent actors of different countries (for "they", "the two
+/// leaders"): people first when `people` is asked for, states otherwise, then any.
+fn last_two(ctx: &DocContext, people: bool) -> Vec<Actor> {
+    let pick = |want: Option<bool>| {
+        let mut out: Vec<Actor> = Vec::new();
+        for a in ctx.recent.iter().rev().take(16) {
+            if a.country.is_none() || want.is_some_and(|p| a.person != p) {
+                continue;
+            }
+            if out.iter().all(|b| b.country != a.country) {
+                out.push(a.clone());
+            }
+            if out.len() == 2 {
+                break;
+            }
         }
-        if out.iter().all(|b| b.country != a.country) {
-            out.push(a.clone());
-        }
-        if out.len() == 2 {
-            break;
-        }
+        out.reverse();
+        out
+    };
+    let preferred = pick(Some(people));
+    if preferred.len() == 2 {
+        preferred
+    } else {
+        pick(None)
     }
-    out.reverse();
-    out
 }
 
 /// Turn a composed phrase into a mention with one actor.
@@ -580,7 +618,7 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         country = ctx.main_country.clone();
     }
     let code = code_override.unwrap_or_else(|| format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")));
-    let actor = Actor { start, end, name, country, role, code, rule, entity: None, person };
+    let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None };
     let mut m = Mention { start, end, actors: vec![actor], anaphor: false };
     if let Some(t) = np.title {
         m.actors[0].entity = None;
@@ -667,6 +705,7 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
                     rule: b.rule.or(a.rule),
                     entity: None,
                     person: a.person,
+                    implied: None,
                 };
                 let merged = recode(merged, b);
                 m = Mention { start: m.start, end: ms[k + 1].end, actors: vec![merged], anaphor: false };
@@ -696,6 +735,15 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
                     continue;
                 }
                 let a_desc = a.entity.is_none() && !a.name.is_empty() && (a.role.is_some() || a.country.is_some()) && a.rule.is_some();
+                // "his Japanese counterpart, Takeshi Iwaya": the description is the
+                // person the name already identifies.
+                let b_known = b.person && b.entity.is_some() && b.country.is_some();
+                if closes && a_desc && !a.person_named() && b_known && (a.country.is_none() || a.country == b.country) {
+                    prev.actors[0] = Actor { start: a.start, ..b.clone() };
+                    prev.end = m.end;
+                    k += 1;
+                    continue;
+                }
                 let b_bare = b.person && b.country.is_none() && b.role.is_none();
                 if closes && a_desc && b_bare && !b_desc {
                     let merged = Actor { name: b.name.clone(), start: b.start, end: b.end, person: true, ..a.clone() };
@@ -749,9 +797,9 @@ fn list_continues(v: &View, k: usize) -> bool {
     k < v.text.tokens.len() && matches!(v.norm(k), "," | "and")
 }
 
-/// Resolve the lexicon hits of every sentence once, to find what country the
-/// document is mostly about (a dateline's seat counts double).
-pub fn main_country(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Option<String> {
+/// Resolve the lexicon hits of every sentence once, to rank the countries the
+/// document is about, most named first (a dateline's seat counts double).
+pub fn countries(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Vec<String> {
     let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for s in &text.sentences {
         let mut k = s.tokens.start;
@@ -777,7 +825,9 @@ pub fn main_country(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Option
             }
         }
     }
-    counts.into_iter().max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c))).map(|(c, _)| lex.countries[c as usize].iso.clone())
+    let mut ranked: Vec<(u32, usize)> = counts.into_iter().collect();
+    ranked.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+    ranked.into_iter().map(|(c, _)| lex.countries[c as usize].iso.clone()).collect()
 }
 
 
@@ -791,8 +841,7 @@ mod tests {
         let lex = Lexicon::builtin().expect("builtin lexicon loads");
         let t = text::analyse(doc);
         let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
-        let main = main_country(&lex, &t, &ids);
-        let mut ctx = DocContext::new(date.parse().expect("test date"), main);
+        let mut ctx = DocContext::new(date.parse().expect("test date"), countries(&lex, &t, &ids));
         let mut out = Vec::new();
         for s in 0..t.sentences.len() {
             for m in mentions(&lex, &t, doc, s, &ids, &mut ctx) {

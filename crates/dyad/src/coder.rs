@@ -8,10 +8,14 @@
 use crate::actors::{self, Actor, DocContext};
 use crate::codebook::Codebook;
 use crate::events;
-use crate::lexicon::{Lexicon, TokId};
+use crate::lexicon::{Lexicon, Side, TokId, Whose};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
 use crate::text::{self, Text};
 use crate::Document;
+
+/// The code of a blocking pattern: it claims its words so that no other trigger
+/// fires on them ("spoke to reporters" is not a phone call), and codes nothing.
+pub const BLOCK: &str = "---";
 
 /// Codes documents with one lexicon. Cheap to create; share the lexicon.
 pub struct Coder<'a> {
@@ -39,16 +43,44 @@ impl<'a> Coder<'a> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
         let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
-        let main = actors::main_country(lex, &text, &ids);
-        let mut ctx = DocContext::new(doc.published, main);
+        let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
         let mut out = Vec::new();
         for si in 0..text.sentences.len() {
             let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
             let found = events::find(lex, &text, si, &ids, &mentions);
             let mut n = 0;
+            let mut previous: Option<(Vec<Actor>, Vec<Actor>)> = None;
             for f in found {
                 let pattern = &lex.patterns[f.pattern as usize];
-                let pairs = pairs(&f.sources, &f.targets, self.partial);
+                if pattern.code == BLOCK {
+                    continue;
+                }
+                let (mut sources, mut targets) = (f.sources, f.targets);
+                // "he spoke with Trump ... to offer his congratulations": an event
+                // without a target, by the same source as the event before it in the
+                // sentence, is directed at the same target.
+                if targets.is_empty() && sources.len() == 1 {
+                    if let Some((ps, pt)) = &previous {
+                        if ps.iter().any(|p: &Actor| same_actor(p, &sources[0])) {
+                            targets = pt.clone();
+                        }
+                    }
+                }
+                let symmetric = targets.is_empty() && sources.len() >= 2;
+                if sources.is_empty() != targets.is_empty() && !symmetric {
+                    let (side, known, missing) = if sources.is_empty() { (Side::Source, &targets, &mut sources) } else { (Side::Target, &sources, &mut targets) };
+                    // Countries the sentence names in a prepositional phrase ("aid for
+                    // flood relief in Pakistan") come before the document's.
+                    let in_pp = |m: &&actors::Mention| m.start > 0 && events::is_preposition(&text.tokens[m.start - 1].norm);
+                    let here: Vec<&str> = mentions.iter().filter(in_pp).flat_map(|m| &m.actors).filter_map(|a| a.country.as_deref()).collect();
+                    if let Some(a) = implied_actor(lex, &ctx, &here, &pattern.code, side, &known[0], f.start) {
+                        missing.push(a);
+                    }
+                }
+                let pairs = pairs(&sources, &targets, self.partial);
+                if !sources.is_empty() && !targets.is_empty() {
+                    previous = Some((sources.clone(), targets.clone()));
+                }
                 for (src, tgt) in pairs {
                     if let (Some(a), Some(b)) = (src, tgt) {
                         if same_actor(a, b) {
@@ -61,8 +93,8 @@ impl<'a> Coder<'a> {
                         doc: doc.id.clone(),
                         sentence: si,
                         id: format!("{}:{}:{}", doc.id, si, n),
-                        source: src.map(|a| record(a, &text, &doc.text)),
-                        target: tgt.map(|a| record(a, &text, &doc.text)),
+                        source: src.map(|a| record(lex, a, &text, &doc.text)),
+                        target: tgt.map(|a| record(lex, a, &text, &doc.text)),
                         code: pattern.code.clone(),
                         root: crate::codebook::root(&pattern.code).to_string(),
                         label: info.label.clone(),
@@ -122,13 +154,41 @@ fn pairs<'b>(sources: &'b [Actor], targets: &'b [Actor], partial: bool) -> Vec<(
     out
 }
 
+/// The actor `data/verbs/implied.txt` supplies for the missing side of an event.
+fn implied_actor(lex: &Lexicon, ctx: &DocContext, here: &[&str], code: &str, side: Side, known: &Actor, at: usize) -> Option<Actor> {
+    let imp = lex.implied_for(code, side)?;
+    let country = match imp.whose {
+        Whose::Other => known.country.clone()?,
+        Whose::Document => {
+            // Not the known side's own state: a government does not appeal to itself.
+            let own_state = matches!(known.role.as_deref(), None | Some("GOV"));
+            let allowed = |c: &str| !(own_state && known.country.as_deref() == Some(c));
+            let in_sentence = here.iter().copied().find(|c| allowed(c) && known.country.as_deref() != Some(c));
+            in_sentence.map(str::to_string).or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
+        }
+    };
+    let name = lex.countries.iter().find(|c| c.iso == country).map(|c| c.name.clone()).unwrap_or_else(|| country.clone());
+    Some(Actor {
+        start: at,
+        end: at,
+        name: format!("{name} ({})", imp.role),
+        code: format!("{country}{}", imp.role),
+        country: Some(country),
+        role: Some(imp.role.clone()),
+        rule: Some(imp.rule),
+        entity: None,
+        person: false,
+        implied: Some(imp.rule),
+    })
+}
+
 fn same_actor(a: &Actor, b: &Actor) -> bool {
     a.entity.is_some() && a.entity == b.entity || a.code == b.code && a.name == b.name
 }
 
-fn record(a: &Actor, text: &Text, doc: &str) -> ActorRecord {
+fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
     let start = text.tokens[a.start].start;
-    let end = text.tokens[a.end.max(a.start + 1) - 1].end;
+    let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
         text: doc[start..end].to_string(),
         name: a.name.clone(),
@@ -136,5 +196,6 @@ fn record(a: &Actor, text: &Text, doc: &str) -> ActorRecord {
         country: a.country.clone(),
         role: a.role.clone(),
         span: [start, end],
+        implied_by: a.implied.map(|r| lex.rule_text(r)),
     }
 }

@@ -212,7 +212,7 @@ mod tests {
     use crate::record::{ActorRecord, DateRecord, TriggerRecord};
 
     fn actor(c: &str) -> Option<ActorRecord> {
-        Some(ActorRecord { text: c.into(), name: c.into(), code: c.into(), country: Some(c.into()), role: None, span: [0, 1] })
+        Some(ActorRecord { text: c.into(), name: c.into(), code: c.into(), country: Some(c.into()), role: None, span: [0, 1], implied_by: None })
     }
 
     fn event(src: &str, tgt: &str, code: &str, date: &str) -> Event {

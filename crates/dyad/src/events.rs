@@ -38,6 +38,11 @@ const PREPOSITIONS: &[&str] = &[
     "before", "since", "between", "among", "toward", "towards", "under", "behind", "like", "including", "than", "via", "around", "outside", "inside",
     "per", "upon", "despite", "amid", "without",
 ];
+/// Is the word a preposition?
+pub fn is_preposition(w: &str) -> bool {
+    PREPOSITIONS.contains(&w)
+}
+
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"];
 const REPORTING: &[&str] = &[
     "say", "says", "said", "saying", "claim", "claims", "claimed", "believe", "believes", "believed", "think", "thinks", "thought", "report",
@@ -92,7 +97,7 @@ impl Sent<'_> {
     }
     fn is_adverb(&self, k: usize) -> bool {
         let n = self.norm(k);
-        n.len() > 4 && n.ends_with("ly") && self.text.tokens[k].kind == TokenKind::Word && !self.text.tokens[k].cap
+        n.len() > 4 && n.ends_with("ly") && self.text.tokens[k].kind == TokenKind::Word && (!self.text.tokens[k].cap || k == self.body)
             || matches!(n, "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further")
     }
 }
@@ -127,7 +132,8 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
     matches.sort_by(|(a, pa), (b, pb)| {
         let wa = lex.patterns[*pa as usize].weight;
         let wb = lex.patterns[*pb as usize].weight;
-        wb.cmp(&wa).then((b.target.is_some()).cmp(&a.target.is_some())).then(a.start.cmp(&b.start)).then(pa.cmp(pb))
+        let gaps = |p: u32| lex.patterns[p as usize].items.iter().filter(|i| **i == Item::Any).count();
+        wb.cmp(&wa).then((b.target.is_some()).cmp(&a.target.is_some())).then(gaps(*pa).cmp(&gaps(*pb))).then(a.start.cmp(&b.start)).then(pa.cmp(pb))
     });
     let mut taken = vec![false; end.saturating_sub(body)];
     let mut out = Vec::new();
@@ -183,6 +189,10 @@ fn word_matches(s: &Sent, k: usize, item: Item) -> bool {
 
 fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
     if !word_matches(s, t, p.items[p.anchor]) {
+        return None;
+    }
+    // "a bomb", "the attack": after a determiner a verb form is a noun.
+    if matches!(p.items[p.anchor], Item::Verb(_)) && t > s.body && matches!(s.norm(t - 1), "a" | "an" | "the") {
         return None;
     }
     let passive_capable = p.verbal && is_passive(s, t);
@@ -269,11 +279,21 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
     Some(Match { start, end, words, verb: t, source, target, after, open_target })
 }
 
+/// Prepositions whose object is a place or time, not the target of an event.
+const LOCATIVE: &[&str] = &["at", "in", "during", "near", "inside", "outside", "around", "across", "throughout", "after", "before", "since", "until", "from", "amid", "via", "within"];
+
 /// The first mention starting within `reach` tokens from `pos`, in the same clause.
+/// A mention met after skipping words is passed over when a locative preposition
+/// introduces it ("agreed to meet at the G-20 summit").
 fn mention_ahead(s: &Sent, pos: usize, reach: usize) -> Option<usize> {
     let mut k = pos;
     while k < s.end && k < pos + reach {
         if let Some(m) = s.mention_at(k) {
+            let start = s.mentions[m].start;
+            if start > pos && LOCATIVE.contains(&s.norm(start - 1)) {
+                k = s.mentions[m].end;
+                continue;
+            }
             return Some(m);
         }
         let n = s.norm(k);
@@ -315,7 +335,11 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
     let explicit_source = m.source.map(|x| actors(s, Some(x)));
     let target = actors(s, m.target);
     if p.verbal {
-        let subject = subject(s, m.start);
+        let subject = subject(s, m.start).or_else(|| fronted_participle_subject(s, m));
+        if m.source.is_some() && !p.items.contains(&Item::Target) {
+            // "received a call from +": the subject is on the receiving end.
+            return (explicit_source.unwrap_or_default(), actors(s, subject));
+        }
         if passive {
             // The subject undergoes the action; "by X" does it.
             let agent = by_agent(s, m.end.max(m.after));
@@ -358,6 +382,17 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
         break;
     }
     (Vec::new(), target)
+}
+
+/// "Warmly felicitating Modi, Sri Lankan President Sirisena noted ...": a clause
+/// opening with a participle takes the subject after its comma.
+fn fronted_participle_subject(s: &Sent, m: &Match) -> Option<usize> {
+    let opens = (s.body..m.start).all(|k| s.is_adverb(k));
+    if !opens || !s.id(m.verb).is_some_and(|id| s.lex.has_form(id, form::ING)) {
+        return None;
+    }
+    let comma = (m.end..s.end).find(|&k| s.norm(k) == ",")?;
+    s.mention_at(comma + 1).filter(|&x| Some(x) != m.target)
 }
 
 /// The mention after "by" following a passive verb.

@@ -130,6 +130,33 @@ pub struct Pattern {
     pub weight: usize,
 }
 
+/// Which side of an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Target,
+}
+
+/// Where an implied actor's country comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whose {
+    /// The country of the event's other side.
+    Other,
+    /// The country the document is mostly about.
+    Document,
+}
+
+/// A line of `data/verbs/implied.txt`: the actor a code implies when its clause
+/// names only one side.
+#[derive(Clone, Debug)]
+pub struct Implied {
+    pub prefix: String,
+    pub side: Side,
+    pub role: String,
+    pub whose: Whose,
+    pub rule: Rule,
+}
+
 /// Inflection flags of a verb form.
 pub mod form {
     pub const BASE: u8 = 1;
@@ -163,6 +190,7 @@ pub struct Lexicon {
     /// Role codes, interned.
     pub roles: Vec<String>,
     pub patterns: Vec<Pattern>,
+    pub implied: Vec<Implied>,
     anchors: HashMap<Anchor, Vec<u32>>,
     /// Verb lemmas by index.
     pub lemmas: Vec<String>,
@@ -288,6 +316,11 @@ fn is_all_caps(s: &str) -> bool {
     letters >= 2
 }
 
+/// Three capital letters: a CAMEO role code.
+fn is_role(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Derived plural of a noun: +s, y -> ies, man -> men, nothing after s/sh/ch/x/z.
 pub fn plural(word: &str) -> Option<String> {
     let w = word;
@@ -407,6 +440,8 @@ impl Lexicon {
                 lex.load_roles(text, file, false)?;
             } else if name == "modifiers.txt" {
                 lex.load_roles(text, file, true)?;
+            } else if path.ends_with("verbs/implied.txt") {
+                lex.load_implied(text, file)?;
             } else if path.ends_with("verbs/irregular.txt") {
                 lex.load_irregular(text, file)?;
             } else if path.contains("/verbs/") {
@@ -553,6 +588,36 @@ impl Lexicon {
         Ok(())
     }
 
+    fn load_implied(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        for (i, line) in text.lines().enumerate() {
+            let ln = i + 1;
+            let Some(f) = self.expect_fields(line, file, 4, "CODE PREFIX | side | ROLE | whose country", ln)? else { continue };
+            if f[0].is_empty() || !f[0].bytes().all(|b| b.is_ascii_digit()) {
+                return Err(self.err(file, ln, format!("'{}' is not a CAMEO code prefix", f[0])));
+            }
+            let side = match f[1] {
+                "source" => Side::Source,
+                "target" => Side::Target,
+                other => return Err(self.err(file, ln, format!("side '{other}' is neither source nor target"))),
+            };
+            if !is_role(f[2]) {
+                return Err(self.err(file, ln, format!("'{}' is not a role code", f[2])));
+            }
+            let whose = match f[3] {
+                "source" | "target" => Whose::Other,
+                "document" => Whose::Document,
+                other => return Err(self.err(file, ln, format!("whose country '{other}': expected source, target or document"))),
+            };
+            self.implied.push(Implied { prefix: f[0].to_string(), side, role: f[2].to_string(), whose, rule: Rule { file, line: ln as u32 } });
+        }
+        Ok(())
+    }
+
+    /// The implied actor for the missing side of an event with this code.
+    pub fn implied_for(&self, code: &str, side: Side) -> Option<&Implied> {
+        self.implied.iter().find(|i| i.side == side && code.starts_with(&i.prefix))
+    }
+
     fn load_regions(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
@@ -624,7 +689,7 @@ impl Lexicon {
             let rule = Rule { file, line: ln as u32 };
             let entry = if f[0] == "*" {
                 Entry::Head
-            } else if f[0].len() == 3 && f[0].bytes().all(|b| b.is_ascii_uppercase()) {
+            } else if is_role(f[0]) {
                 let r = self.role_id(f[0]);
                 if modifiers { Entry::Modifier(r) } else { Entry::Role(r) }
             } else {
@@ -708,7 +773,7 @@ impl Lexicon {
             };
             let f = [code.trim(), patterns.trim()];
             let code = f[0];
-            if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+            if code != crate::coder::BLOCK && (!(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit())) {
                 return Err(self.err(file, ln, format!("'{code}' is not a CAMEO event code (2 to 4 digits)")));
             }
             let rule = Rule { file, line: ln as u32 };

@@ -17,8 +17,12 @@ pub struct ActorRecord {
     pub country: Option<String>,
     /// CAMEO agent/role code ("GOV", "MIL", ...), or null.
     pub role: Option<String>,
-    /// Byte offsets into the document text.
+    /// Byte offsets into the document text (empty at the trigger for an implied
+    /// actor).
     pub span: [usize; 2],
+    /// For an actor the sentence does not name: the `file:line` that implies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implied_by: Option<String>,
 }
 
 /// When the event happened (or is planned to happen).
