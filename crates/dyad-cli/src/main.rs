@@ -13,7 +13,11 @@ use dyad::document::{self, ReadOptions};
 use dyad::{Coder, Lexicon};
 
 #[derive(Parser)]
-#[command(name = "dyad", version, about = "Code news text into CAMEO political events (who did what to whom, when, where), with the evidence for every field")]
+#[command(
+    name = "dyad",
+    version,
+    about = "Code news text into CAMEO political events (who did what to whom, when, where), with the evidence for every field"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,8 +70,10 @@ struct LexiconArgs {
 impl LexiconArgs {
     fn load(&self) -> Result<Lexicon> {
         match &self.lexicon {
-            Some(dir) => Lexicon::from_dir(dir).with_context(|| format!("cannot load the lexicon in {}", dir.display())),
-            None => Lexicon::builtin().context("the built-in lexicon is broken (a bug: please report it)"),
+            Some(dir) => Lexicon::from_dir(dir)
+                .with_context(|| format!("cannot load the lexicon in {}", dir.display())),
+            None => Lexicon::builtin()
+                .context("the built-in lexicon is broken (a bug: please report it)"),
         }
     }
 }
@@ -82,12 +88,26 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
-        Command::Code { inputs, published, doc_id, out, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
-        Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
+        Command::Code {
+            inputs,
+            published,
+            doc_id,
+            out,
+            lexicon,
+        } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
+        Command::Eval {
+            gold,
+            verbose,
+            lexicon,
+        } => eval(&gold, verbose, &lexicon),
     };
     match result {
         Ok(code) => code,
@@ -98,14 +118,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn code(inputs: &[PathBuf], published: Option<jiff::civil::Date>, doc_id: Option<String>, out: Option<&Path>, lex: &LexiconArgs) -> Result<ExitCode> {
+fn code(
+    inputs: &[PathBuf],
+    published: Option<jiff::civil::Date>,
+    doc_id: Option<String>,
+    out: Option<&Path>,
+    lex: &LexiconArgs,
+) -> Result<ExitCode> {
     if doc_id.is_some() && inputs.len() > 1 {
         anyhow::bail!("--doc-id names one document: give a single input file");
     }
     let lexicon = lex.load()?;
     let coder = Coder::new(&lexicon).with_partial(lex.partial);
     let sink: Box<dyn Write> = match out {
-        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create --out {}", p.display()))?),
+        Some(p) => Box::new(
+            std::fs::File::create(p)
+                .with_context(|| format!("cannot create --out {}", p.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut sink = BufWriter::new(sink);
@@ -139,8 +168,15 @@ fn code(inputs: &[PathBuf], published: Option<jiff::civil::Date>, doc_id: Option
         }
     }
     sink.flush().context("cannot write events")?;
-    eprintln!("dyad: coded {docs} document(s), {events} event(s); skipped {}", skipped.len());
-    Ok(if docs == 0 && !skipped.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    eprintln!(
+        "dyad: coded {docs} document(s), {events} event(s); skipped {}",
+        skipped.len()
+    );
+    Ok(if docs == 0 && !skipped.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
@@ -155,8 +191,21 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
         for d in &docs {
             for e in events.iter().filter(|e| e.doc == d.document.id) {
                 let right = d.events.iter().any(|g| dyad::eval::matches_root(g, e));
-                let side = |a: &Option<dyad::record::ActorRecord>| a.as_ref().map(|a| format!("{}({})", a.code, a.text)).unwrap_or_else(|| "-".into());
-                println!("{} {} {} {} -> {} [{}] {}", if right { "+" } else { "-" }, e.id, e.code, side(&e.source), side(&e.target), e.trigger.text, e.rule);
+                let side = |a: &Option<dyad::record::ActorRecord>| {
+                    a.as_ref()
+                        .map(|a| format!("{}({})", a.code, a.text))
+                        .unwrap_or_else(|| "-".into())
+                };
+                println!(
+                    "{} {} {} {} -> {} [{}] {}",
+                    if right { "+" } else { "-" },
+                    e.id,
+                    e.code,
+                    side(&e.source),
+                    side(&e.target),
+                    e.trigger.text,
+                    e.rule
+                );
             }
         }
     }

@@ -69,14 +69,23 @@ pub struct GoldDoc {
 
 /// Read a gold directory: `NN.txt`, `NN.meta.json`, `NN.gold.json` per document.
 pub fn load_gold(dir: &Path) -> Result<Vec<GoldDoc>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read the gold directory: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: cannot read the gold directory: {e}", dir.display()))?;
     let mut stems: Vec<String> = entries
         .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".gold.json")).map(str::to_string))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".gold.json"))
+                .map(str::to_string)
+        })
         .collect();
     stems.sort();
     if stems.is_empty() {
-        return Err(format!("{}: no *.gold.json files: not a gold directory", dir.display()));
+        return Err(format!(
+            "{}: no *.gold.json files: not a gold directory",
+            dir.display()
+        ));
     }
     let read = |name: String| -> Result<String, String> {
         let p = dir.join(&name);
@@ -84,11 +93,28 @@ pub fn load_gold(dir: &Path) -> Result<Vec<GoldDoc>, String> {
     };
     let mut docs = Vec::new();
     for stem in stems {
-        let gold: GoldFile = serde_json::from_str(&read(format!("{stem}.gold.json"))?).map_err(|e| format!("{}/{stem}.gold.json: {e}", dir.display()))?;
-        let meta: Meta = serde_json::from_str(&read(format!("{stem}.meta.json"))?).map_err(|e| format!("{}/{stem}.meta.json: {e}", dir.display()))?;
+        let gold: GoldFile = serde_json::from_str(&read(format!("{stem}.gold.json"))?)
+            .map_err(|e| format!("{}/{stem}.gold.json: {e}", dir.display()))?;
+        let meta: Meta = serde_json::from_str(&read(format!("{stem}.meta.json"))?)
+            .map_err(|e| format!("{}/{stem}.meta.json: {e}", dir.display()))?;
         let text = read(format!("{stem}.txt"))?;
-        let published = meta.published.parse().map_err(|e| format!("{}/{stem}.meta.json: published '{}': {e}", dir.display(), meta.published))?;
-        docs.push(GoldDoc { document: Document { id: meta.id, text, published, url: meta.url, title: meta.title }, events: gold.events });
+        let published = meta.published.parse().map_err(|e| {
+            format!(
+                "{}/{stem}.meta.json: published '{}': {e}",
+                dir.display(),
+                meta.published
+            )
+        })?;
+        docs.push(GoldDoc {
+            document: Document {
+                id: meta.id,
+                text,
+                published,
+                url: meta.url,
+                title: meta.title,
+            },
+            events: gold.events,
+        });
     }
     Ok(docs)
 }
@@ -97,19 +123,21 @@ fn country_matches(gold: &str, coded: Option<&str>) -> bool {
     gold == "---" || coded == Some(gold)
 }
 
-fn side<'a>(a: &'a Option<crate::record::ActorRecord>) -> Option<&'a str> {
+fn side(a: &Option<crate::record::ActorRecord>) -> Option<&str> {
     a.as_ref().and_then(|a| a.country.as_deref())
 }
 
 fn dyad_matches(g: &GoldEvent, e: &Event) -> bool {
     let (s, t) = (side(&e.source), side(&e.target));
     country_matches(&g.source.country, s) && country_matches(&g.target.country, t)
-        || g.symmetric && country_matches(&g.source.country, t) && country_matches(&g.target.country, s)
+        || g.symmetric
+            && country_matches(&g.source.country, t)
+            && country_matches(&g.target.country, s)
 }
 
 /// Does the event match the gold event (exact code)?
 pub fn matches(g: &GoldEvent, e: &Event) -> bool {
-    dyad_matches(g, e) && g.codes.iter().any(|c| *c == e.code)
+    dyad_matches(g, e) && g.codes.contains(&e.code)
 }
 
 /// Does the event match the gold event at root level?
@@ -201,8 +229,21 @@ impl fmt::Display for Report {
         for m in &self.missed {
             writeln!(f, "{m}")?;
         }
-        writeln!(f, "status_match {:.3} ({} of {} found)", self.status_share(), self.status_right, self.found)?;
-        write!(f, "recall {:.3} strict_recall {:.3} precision {:.3} events {}", self.recall(), self.strict_recall(), self.precision(), self.events)
+        writeln!(
+            f,
+            "status_match {:.3} ({} of {} found)",
+            self.status_share(),
+            self.status_right,
+            self.found
+        )?;
+        write!(
+            f,
+            "recall {:.3} strict_recall {:.3} precision {:.3} events {}",
+            self.recall(),
+            self.strict_recall(),
+            self.precision(),
+            self.events
+        )
     }
 }
 
@@ -212,7 +253,15 @@ mod tests {
     use crate::record::{ActorRecord, DateRecord, TriggerRecord};
 
     fn actor(c: &str) -> Option<ActorRecord> {
-        Some(ActorRecord { text: c.into(), name: c.into(), code: c.into(), country: Some(c.into()), role: None, span: [0, 1], implied_by: None })
+        Some(ActorRecord {
+            text: c.into(),
+            name: c.into(),
+            code: c.into(),
+            country: Some(c.into()),
+            role: None,
+            span: [0, 1],
+            implied_by: None,
+        })
     }
 
     fn event(src: &str, tgt: &str, code: &str, date: &str) -> Event {
@@ -227,10 +276,20 @@ mod tests {
             label: String::new(),
             quad_class: 1,
             goldstein: 0.0,
-            date: DateRecord { start: date.into(), end: date.into(), grain: "day".into(), basis: "explicit".into(), text: String::new(), span: None },
+            date: DateRecord {
+                start: date.into(),
+                end: date.into(),
+                grain: "day".into(),
+                basis: "explicit".into(),
+                text: String::new(),
+                span: None,
+            },
             status: "asserted".into(),
             location: None,
-            trigger: TriggerRecord { text: String::new(), span: [0, 1] },
+            trigger: TriggerRecord {
+                text: String::new(),
+                span: [0, 1],
+            },
             rule: String::new(),
             sentence_text: String::new(),
         }
@@ -240,10 +299,21 @@ mod tests {
         GoldEvent {
             id: "g".into(),
             sentence_quote: "q".into(),
-            source: GoldActor { name: String::new(), country: src.into(), role: None },
-            target: GoldActor { name: String::new(), country: tgt.into(), role: None },
+            source: GoldActor {
+                name: String::new(),
+                country: src.into(),
+                role: None,
+            },
+            target: GoldActor {
+                name: String::new(),
+                country: tgt.into(),
+                role: None,
+            },
             codes: codes.iter().map(|c| c.to_string()).collect(),
-            date: GoldDate { start: "2024-11-07".into(), end: "2024-11-07".into() },
+            date: GoldDate {
+                start: "2024-11-07".into(),
+                end: "2024-11-07".into(),
+            },
             status: "asserted".into(),
             required,
             symmetric,
@@ -251,23 +321,40 @@ mod tests {
     }
 
     fn doc(events: Vec<GoldEvent>) -> GoldDoc {
-        GoldDoc { document: Document { id: "d".into(), text: String::new(), published: jiff::civil::date(2024, 11, 7), url: None, title: None }, events }
+        GoldDoc {
+            document: Document {
+                id: "d".into(),
+                text: String::new(),
+                published: jiff::civil::date(2024, 11, 7),
+                url: None,
+                title: None,
+            },
+            events,
+        }
     }
 
     #[test]
     fn metric_follows_the_gold_readme() {
-        let g = vec![doc(vec![gold("JPN", "USA", &["041"], false, true), gold("KOR", "JPN", &["044"], true, true), gold("---", "IRQ", &["183"], false, false)])];
+        let g = vec![doc(vec![
+            gold("JPN", "USA", &["041"], false, true),
+            gold("KOR", "JPN", &["044"], true, true),
+            gold("---", "IRQ", &["183"], false, false),
+        ])];
         let events = vec![
-            event("JPN", "USA", "041", "2024-11-07"),  // exact, in window
-            event("JPN", "KOR", "046", "2024-11-01"),  // symmetric, root match only
+            event("JPN", "USA", "041", "2024-11-07"), // exact, in window
+            event("JPN", "KOR", "046", "2024-11-01"), // symmetric, root match only
             event("SYR", "IRQ", "1831", "2024-11-07"), // root match of a non-required gold ("---")
-            event("USA", "JPN", "041", "2024-11-07"),  // wrong direction, not symmetric
+            event("USA", "JPN", "041", "2024-11-07"), // wrong direction, not symmetric
         ];
         let r = score(&g, &events);
         assert_eq!((r.required, r.found, r.strict), (2, 1, 1));
         assert_eq!((r.events, r.events_right), (4, 3));
         assert_eq!(r.missed.len(), 1);
-        assert!(r.to_string().ends_with("recall 0.500 strict_recall 0.500 precision 0.750 events 4"), "{r}");
+        assert!(
+            r.to_string()
+                .ends_with("recall 0.500 strict_recall 0.500 precision 0.750 events 4"),
+            "{r}"
+        );
     }
 
     #[test]

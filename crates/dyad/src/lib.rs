@@ -27,9 +27,9 @@ pub mod time;
 
 pub use coder::Coder;
 pub use document::Document;
+pub use error::LexiconError;
 pub use lexicon::Lexicon;
 pub use record::Event;
-pub use error::LexiconError;
 
 /// The lexicon files under `data/`, embedded at build time (see `build.rs`).
 mod embedded {
