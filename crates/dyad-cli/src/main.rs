@@ -70,10 +70,8 @@ struct LexiconArgs {
 impl LexiconArgs {
     fn load(&self) -> Result<Lexicon> {
         match &self.lexicon {
-            Some(dir) => Lexicon::from_dir(dir)
-                .with_context(|| format!("cannot load the lexicon in {}", dir.display())),
-            None => Lexicon::builtin()
-                .context("the built-in lexicon is broken (a bug: please report it)"),
+            Some(dir) => Lexicon::from_dir(dir).with_context(|| format!("cannot load the lexicon in {}", dir.display())),
+            None => Lexicon::builtin().context("the built-in lexicon is broken (a bug: please report it)"),
         }
     }
 }
@@ -88,26 +86,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS };
         }
     };
     let result = match cli.command {
-        Command::Code {
-            inputs,
-            published,
-            doc_id,
-            out,
-            lexicon,
-        } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
-        Command::Eval {
-            gold,
-            verbose,
-            lexicon,
-        } => eval(&gold, verbose, &lexicon),
+        Command::Code { inputs, published, doc_id, out, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
+        Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
     };
     match result {
         Ok(code) => code,
@@ -131,10 +115,7 @@ fn code(
     let lexicon = lex.load()?;
     let coder = Coder::new(&lexicon).with_partial(lex.partial);
     let sink: Box<dyn Write> = match out {
-        Some(p) => Box::new(
-            std::fs::File::create(p)
-                .with_context(|| format!("cannot create --out {}", p.display()))?,
-        ),
+        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create --out {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut sink = BufWriter::new(sink);
@@ -168,15 +149,8 @@ fn code(
         }
     }
     sink.flush().context("cannot write events")?;
-    eprintln!(
-        "dyad: coded {docs} document(s), {events} event(s); skipped {}",
-        skipped.len()
-    );
-    Ok(if docs == 0 && !skipped.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    eprintln!("dyad: coded {docs} document(s), {events} event(s); skipped {}", skipped.len());
+    Ok(if docs == 0 && !skipped.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
@@ -192,9 +166,7 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
             for e in events.iter().filter(|e| e.doc == d.document.id) {
                 let right = d.events.iter().any(|g| dyad::eval::matches_root(g, e));
                 let side = |a: &Option<dyad::record::ActorRecord>| {
-                    a.as_ref()
-                        .map(|a| format!("{}({})", a.code, a.text))
-                        .unwrap_or_else(|| "-".into())
+                    a.as_ref().map(|a| format!("{}({})", a.code, a.text)).unwrap_or_else(|| "-".into())
                 };
                 println!(
                     "{} {} {} {} -> {} [{}] {}",

@@ -4,10 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn dyad(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dyad"))
-        .args(args)
-        .output()
-        .expect("the dyad binary runs")
+    Command::new(env!("CARGO_BIN_EXE_dyad")).args(args).output().expect("the dyad binary runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -33,10 +30,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 }
 
 fn events(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is a JSON event"))
-        .collect()
+    stdout(o).lines().map(|l| serde_json::from_str(l).expect("each output line is a JSON event")).collect()
 }
 
 #[test]
@@ -45,11 +39,7 @@ fn codes_the_bundled_sample_articles() {
     let o = dyad(&["code", sample]);
     assert!(o.status.success(), "{}", stderr(&o));
     let evs = events(&o);
-    assert!(
-        evs.len() >= 5,
-        "expected the sample to yield events, got {}",
-        evs.len()
-    );
+    assert!(evs.len() >= 5, "expected the sample to yield events, got {}", evs.len());
     for e in &evs {
         for key in [
             "doc",
@@ -70,18 +60,11 @@ fn codes_the_bundled_sample_articles() {
         }
         let rule = e["rule"].as_str().unwrap_or_default();
         assert!(
-            rule.starts_with("data/verbs/")
-                && rule
-                    .rsplit(':')
-                    .next()
-                    .is_some_and(|n| n.parse::<u32>().is_ok()),
+            rule.starts_with("data/verbs/") && rule.rsplit(':').next().is_some_and(|n| n.parse::<u32>().is_ok()),
             "rule is file:line: {rule}"
         );
     }
-    let call = evs
-        .iter()
-        .find(|e| e["code"] == "041")
-        .expect("the phone call is coded");
+    let call = evs.iter().find(|e| e["code"] == "041").expect("the phone call is coded");
     assert_eq!(call["source"]["code"], "JPNGOV");
     assert_eq!(call["target"]["country"], "USA");
     assert!(stderr(&o).contains("skipped 0"), "{}", stderr(&o));
@@ -94,43 +77,21 @@ fn txt_without_published_is_refused_with_a_reason() {
     let o = dyad(&["code", &f]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(
-        err.contains("story.txt") && err.contains("--published"),
-        "{err}"
-    );
+    assert!(err.contains("story.txt") && err.contains("--published"), "{err}");
 }
 
 #[test]
 fn empty_binary_and_non_utf8_files_are_skipped_by_name() {
     let dir = scratch("bad");
     let empty = write(&dir, "empty.txt", b"");
-    let binary = write(
-        &dir,
-        "binary.txt",
-        &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0],
-    );
+    let binary = write(&dir, "binary.txt", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0]);
     let latin1 = write(&dir, "latin1.txt", b"Caf\xe9 owners protested in Paris.");
     let good = write(&dir, "good.txt", b"Japan condemned North Korea on Monday.");
-    let o = dyad(&[
-        "code",
-        "--published",
-        "2024-11-07",
-        &empty,
-        &binary,
-        &latin1,
-        &good,
-    ]);
-    assert!(
-        o.status.success(),
-        "the good file is still coded: {}",
-        stderr(&o)
-    );
+    let o = dyad(&["code", "--published", "2024-11-07", &empty, &binary, &latin1, &good]);
+    assert!(o.status.success(), "the good file is still coded: {}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("empty.txt") && err.contains("empty"), "{err}");
-    assert!(
-        err.contains("binary.txt") && err.contains("binary"),
-        "{err}"
-    );
+    assert!(err.contains("binary.txt") && err.contains("binary"), "{err}");
     assert!(err.contains("latin1.txt") && err.contains("UTF-8"), "{err}");
     assert!(err.contains("skipped 3"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -151,22 +112,10 @@ fn a_malformed_jsonl_line_is_reported_and_the_rest_coded() {
     let o = dyad(&["code", &f]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(
-        err.contains("batch.jsonl:2"),
-        "the bad line is named: {err}"
-    );
-    assert!(
-        err.contains("coded 2 document(s)") && err.contains("skipped 1"),
-        "{err}"
-    );
-    let docs: Vec<String> = events(&o)
-        .iter()
-        .map(|e| e["doc"].as_str().unwrap_or_default().to_string())
-        .collect();
-    assert!(
-        docs.contains(&"a".to_string()) && docs.contains(&"c".to_string()),
-        "{docs:?}"
-    );
+    assert!(err.contains("batch.jsonl:2"), "the bad line is named: {err}");
+    assert!(err.contains("coded 2 document(s)") && err.contains("skipped 1"), "{err}");
+    let docs: Vec<String> = events(&o).iter().map(|e| e["doc"].as_str().unwrap_or_default().to_string()).collect();
+    assert!(docs.contains(&"a".to_string()) && docs.contains(&"c".to_string()), "{docs:?}");
 }
 
 #[test]
@@ -175,11 +124,7 @@ fn unknown_extension_is_named() {
     let f = write(&dir, "report.pdf", b"%PDF-1.4");
     let o = dyad(&["code", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("report.pdf") && stderr(&o).contains(".pdf"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("report.pdf") && stderr(&o).contains(".pdf"), "{}", stderr(&o));
 }
 
 #[test]
@@ -193,18 +138,7 @@ fn a_bad_published_date_is_an_argument_error() {
 fn a_20_mb_document_without_punctuation_is_coded_without_panic() {
     let dir = scratch("big");
     let mut text = String::with_capacity(20 << 20);
-    let words = [
-        "japan",
-        "police",
-        "arrested",
-        "activists",
-        "in",
-        "tokyo",
-        "and",
-        "the",
-        "government",
-        "said",
-    ];
+    let words = ["japan", "police", "arrested", "activists", "in", "tokyo", "and", "the", "government", "said"];
     let mut i = 0;
     while text.len() < 20 << 20 {
         text.push_str(words[i % words.len()]);
@@ -212,14 +146,7 @@ fn a_20_mb_document_without_punctuation_is_coded_without_panic() {
         i += 1;
     }
     let f = write(&dir, "big.txt", text.as_bytes());
-    let o = dyad(&[
-        "code",
-        "--published",
-        "2024-11-07",
-        "--out",
-        &dir.join("out.jsonl").to_string_lossy(),
-        &f,
-    ]);
+    let o = dyad(&["code", "--published", "2024-11-07", "--out", &dir.join("out.jsonl").to_string_lossy(), &f]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("coded 1 document(s)"), "{}", stderr(&o));
 }
@@ -234,8 +161,5 @@ fn html_input_is_coded_from_its_main_text() {
     let o = dyad(&["code", &f]);
     assert!(o.status.success(), "{}", stderr(&o));
     let evs = events(&o);
-    assert!(
-        evs.iter().all(|e| e["code"] != "111"),
-        "navigation, script and footer text is not coded: {evs:?}"
-    );
+    assert!(evs.iter().all(|e| e["code"] != "111"), "navigation, script and footer text is not coded: {evs:?}");
 }

@@ -12,11 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let doc = std::fs::read_to_string(path)?;
     let lex = Lexicon::builtin()?;
     let t = dyad::text::analyse(&doc);
-    let ids: Vec<Option<TokId>> = t
-        .tokens
-        .iter()
-        .map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end]))
-        .collect();
+    let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
     let countries = actors::countries(&lex, &t, &ids);
     println!("countries: {countries:?}");
     let mut ctx = DocContext::new(date.parse()?, countries);
@@ -24,11 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("[{i}] {}", &doc[s.start..s.end]);
         for m in actors::mentions(&lex, &t, &doc, i, &ids, &mut ctx) {
             let words = &doc[t.tokens[m.start].start..t.tokens[m.end - 1].end];
-            let codes: Vec<String> = m
-                .actors
-                .iter()
-                .map(|a| format!("{}={}", a.name, a.code))
-                .collect();
+            let codes: Vec<String> = m.actors.iter().map(|a| format!("{}={}", a.name, a.code)).collect();
             println!("    {words:?} -> {}", codes.join(", "));
         }
     }

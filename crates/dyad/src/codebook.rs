@@ -73,18 +73,14 @@ impl Codebook {
         static BUILTIN: OnceLock<Codebook> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             // Our own file, checked by the tests: failing here is a build defect.
-            Codebook::parse(BUILTIN_TEXT, BUILTIN_FILE)
-                .unwrap_or_else(|e| panic!("the built-in CAMEO codebook is invalid: {e}"))
+            Codebook::parse(BUILTIN_TEXT, BUILTIN_FILE).unwrap_or_else(|e| panic!("the built-in CAMEO codebook is invalid: {e}"))
         })
     }
 
     /// Reads and parses a codebook file (a user's copy of `data/cameo/codes.txt`).
     pub fn load(path: &Path) -> Result<Codebook, LexiconError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
-            path: name.clone(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io { path: name.clone(), source })?;
         Codebook::parse(&text, &name)
     }
 
@@ -99,26 +95,15 @@ impl Codebook {
         let mut book = Codebook::default();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
-            let raw = if line == 1 {
-                raw.trim_start_matches('\u{feff}')
-            } else {
-                raw
-            };
+            let raw = if line == 1 { raw.trim_start_matches('\u{feff}') } else { raw };
             let content = strip_comment(raw).trim();
             if content.is_empty() {
                 continue;
             }
-            let err = |message: String| LexiconError::Syntax {
-                file: file.to_string(),
-                line,
-                message,
-            };
+            let err = |message: String| LexiconError::Syntax { file: file.to_string(), line, message };
             let info = parse_line(content).map_err(err)?;
             if let Some(&first) = book.index.get(&info.code) {
-                return Err(err(format!(
-                    "duplicate code {} (already listed as \"{}\")",
-                    info.code, book.codes[first].label
-                )));
+                return Err(err(format!("duplicate code {} (already listed as \"{}\")", info.code, book.codes[first].label)));
             }
             book.index.insert(info.code.clone(), book.codes.len());
             book.codes.push(info);
@@ -176,10 +161,7 @@ fn strip_comment(line: &str) -> &str {
 fn parse_line(content: &str) -> Result<CodeInfo, String> {
     let fields: Vec<&str> = content.split('|').map(str::trim).collect();
     let [code, label, goldstein, quad, plover] = fields[..] else {
-        return Err(format!(
-            "expected 5 fields separated by '|' (CODE | label | goldstein | quad class | PLOVER), found {}",
-            fields.len()
-        ));
+        return Err(format!("expected 5 fields separated by '|' (CODE | label | goldstein | quad class | PLOVER), found {}", fields.len()));
     };
 
     if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -189,26 +171,16 @@ fn parse_line(content: &str) -> Result<CodeInfo, String> {
         .parse::<u8>()
         .ok()
         .and_then(quad_class_of_root)
-        .ok_or_else(|| {
-            format!(
-                "event code \"{code}\" has root {}, not one of CAMEO's 01-20",
-                root(code)
-            )
-        })?;
+        .ok_or_else(|| format!("event code \"{code}\" has root {}, not one of CAMEO's 01-20", root(code)))?;
 
     if label.is_empty() {
         return Err(format!("event code {code} has an empty label"));
     }
 
-    let goldstein: f64 = goldstein
-        .parse()
-        .ok()
-        .filter(|g: &f64| g.is_finite())
-        .ok_or_else(|| format!("goldstein value \"{goldstein}\" is not a number"))?;
+    let goldstein: f64 =
+        goldstein.parse().ok().filter(|g: &f64| g.is_finite()).ok_or_else(|| format!("goldstein value \"{goldstein}\" is not a number"))?;
     if !(-10.0..=10.0).contains(&goldstein) {
-        return Err(format!(
-            "goldstein value {goldstein} is outside the scale, -10 to 10"
-        ));
+        return Err(format!("goldstein value {goldstein} is outside the scale, -10 to 10"));
     }
 
     let quad_class: u8 = match quad.parse() {
@@ -216,10 +188,7 @@ fn parse_line(content: &str) -> Result<CodeInfo, String> {
         _ => return Err(format!("quad class \"{quad}\" is not 1, 2, 3 or 4")),
     };
     if quad_class != root_quad {
-        return Err(format!(
-            "quad class {quad_class} does not match root {}, which is quad class {root_quad}",
-            root(code)
-        ));
+        return Err(format!("quad class {quad_class} does not match root {}, which is quad class {root_quad}", root(code)));
     }
 
     let plover = if plover.is_empty() {
@@ -227,18 +196,10 @@ fn parse_line(content: &str) -> Result<CodeInfo, String> {
     } else if plover.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
         Some(plover.to_string())
     } else {
-        return Err(format!(
-            "PLOVER type \"{plover}\" is not an upper-case name such as CONSULT (leave the field empty for none)"
-        ));
+        return Err(format!("PLOVER type \"{plover}\" is not an upper-case name such as CONSULT (leave the field empty for none)"));
     };
 
-    Ok(CodeInfo {
-        code: code.to_string(),
-        label: label.to_string(),
-        goldstein,
-        quad_class,
-        plover,
-    })
+    Ok(CodeInfo { code: code.to_string(), label: label.to_string(), goldstein, quad_class, plover })
 }
 
 #[cfg(test)]
@@ -258,19 +219,13 @@ mod tests {
         // Every 3- and 4-digit code sits under a listed parent.
         for c in book.iter().filter(|c| c.code.len() > 2) {
             let parent = &c.code[..c.code.len() - 1];
-            assert!(
-                book.get(parent).is_some(),
-                "{} has no parent {parent}",
-                c.code
-            );
+            assert!(book.get(parent).is_some(), "{} has no parent {parent}", c.code);
         }
     }
 
     #[test]
     fn telephone_is_verbal_cooperation_and_consult() {
-        let c = Codebook::builtin()
-            .get("041")
-            .expect("041 is in the codebook");
+        let c = Codebook::builtin().get("041").expect("041 is in the codebook");
         assert_eq!(c.code, "041");
         assert_eq!(c.label, "Discuss by telephone");
         assert_eq!(c.quad_class, 1);
@@ -296,12 +251,7 @@ mod tests {
     #[test]
     fn goldstein_values_are_on_the_scale() {
         for c in Codebook::builtin().iter() {
-            assert!(
-                (-10.0..=10.0).contains(&c.goldstein),
-                "{}: {}",
-                c.code,
-                c.goldstein
-            );
+            assert!((-10.0..=10.0).contains(&c.goldstein), "{}: {}", c.code, c.goldstein);
         }
         assert!(Codebook::builtin().get("190").expect("190").goldstein < 0.0);
         assert!(Codebook::builtin().get("057").expect("057").goldstein > 0.0);
@@ -310,33 +260,18 @@ mod tests {
     #[test]
     fn blank_goldstein_in_the_sources_took_the_parents_value() {
         let book = Codebook::builtin();
-        assert_eq!(
-            book.get("1951").expect("1951").goldstein,
-            book.get("195").expect("195").goldstein
-        );
-        assert_eq!(
-            book.get("116").expect("116").goldstein,
-            book.get("11").expect("11").goldstein
-        );
+        assert_eq!(book.get("1951").expect("1951").goldstein, book.get("195").expect("195").goldstein);
+        assert_eq!(book.get("116").expect("116").goldstein, book.get("11").expect("11").goldstein);
     }
 
     #[test]
     fn labels_are_sentence_case_and_plover_empty_for_appeals() {
         let book = Codebook::builtin();
         assert_eq!(book.get("01").expect("01").label, "Make public statement");
-        assert_eq!(
-            book.get("018").expect("018").label,
-            "Make empathetic comment"
-        );
+        assert_eq!(book.get("018").expect("018").label, "Make empathetic comment");
         assert_eq!(book.get("020").expect("020").plover, None);
-        assert_eq!(
-            book.get("08").expect("08").plover.as_deref(),
-            Some("CONCEDE")
-        );
-        assert_eq!(
-            book.get("084").expect("084").plover.as_deref(),
-            Some("RETREAT")
-        );
+        assert_eq!(book.get("08").expect("08").plover.as_deref(), Some("CONCEDE"));
+        assert_eq!(book.get("084").expect("084").plover.as_deref(), Some("RETREAT"));
     }
 
     #[test]
@@ -369,10 +304,7 @@ mod tests {
                     01 | Make public statement | 0.0 | 1 |\n";
         let book = Codebook::parse(text, "t.txt").expect("valid");
         assert_eq!(book.len(), 3);
-        assert_eq!(
-            book.get("04").expect("04").plover.as_deref(),
-            Some("CONSULT")
-        );
+        assert_eq!(book.get("04").expect("04").plover.as_deref(), Some("CONSULT"));
         assert_eq!(book.get("041").expect("041").goldstein, 1.0);
         assert_eq!(book.get("01").expect("01").plover, None);
         let codes: Vec<&str> = book.iter().map(|c| c.code.as_str()).collect();
@@ -396,56 +328,23 @@ mod tests {
         let cases = [
             ("041 | Discuss by telephone | 1.0 | 1", "expected 5 fields"),
             ("041 | Discuss | 1.0 | 1 | CONSULT | extra", "found 6"),
-            (
-                "041 | Discuss by telephone | high | 1 | CONSULT",
-                "goldstein value \"high\" is not a number",
-            ),
-            (
-                "041 | Discuss by telephone | NaN | 1 | CONSULT",
-                "is not a number",
-            ),
-            (
-                "041 | Discuss by telephone | 11.5 | 1 | CONSULT",
-                "outside the scale",
-            ),
-            (
-                "041 | Discuss by telephone | 1.0 | 5 | CONSULT",
-                "quad class \"5\" is not 1, 2, 3 or 4",
-            ),
-            (
-                "041 | Discuss by telephone | 1.0 | x | CONSULT",
-                "quad class \"x\"",
-            ),
-            (
-                "041 | Discuss by telephone | 1.0 | 3 | CONSULT",
-                "does not match root 04",
-            ),
-            (
-                "04 | Consult again | 1.0 | 1 | CONSULT",
-                "duplicate code 04",
-            ),
-            (
-                "4 | Consult | 1.0 | 1 | CONSULT",
-                "event code \"4\" is not 2 to 4 digits",
-            ),
-            (
-                "04111 | Consult | 1.0 | 1 | CONSULT",
-                "is not 2 to 4 digits",
-            ),
+            ("041 | Discuss by telephone | high | 1 | CONSULT", "goldstein value \"high\" is not a number"),
+            ("041 | Discuss by telephone | NaN | 1 | CONSULT", "is not a number"),
+            ("041 | Discuss by telephone | 11.5 | 1 | CONSULT", "outside the scale"),
+            ("041 | Discuss by telephone | 1.0 | 5 | CONSULT", "quad class \"5\" is not 1, 2, 3 or 4"),
+            ("041 | Discuss by telephone | 1.0 | x | CONSULT", "quad class \"x\""),
+            ("041 | Discuss by telephone | 1.0 | 3 | CONSULT", "does not match root 04"),
+            ("04 | Consult again | 1.0 | 1 | CONSULT", "duplicate code 04"),
+            ("4 | Consult | 1.0 | 1 | CONSULT", "event code \"4\" is not 2 to 4 digits"),
+            ("04111 | Consult | 1.0 | 1 | CONSULT", "is not 2 to 4 digits"),
             ("04a | Consult | 1.0 | 1 | CONSULT", "is not 2 to 4 digits"),
             ("21 | Invented | 1.0 | 4 |", "not one of CAMEO's 01-20"),
             ("041 |  | 1.0 | 1 | CONSULT", "empty label"),
-            (
-                "041 | Discuss by telephone | 1.0 | 1 | consult",
-                "PLOVER type \"consult\"",
-            ),
+            ("041 | Discuss by telephone | 1.0 | 1 | consult", "PLOVER type \"consult\""),
         ];
         for (bad, problem) in cases {
             let msg = error_for(bad);
-            assert!(
-                msg.starts_with("data/cameo/codes.txt:3: "),
-                "{bad:?}: {msg}"
-            );
+            assert!(msg.starts_with("data/cameo/codes.txt:3: "), "{bad:?}: {msg}");
             assert!(msg.contains(problem), "{bad:?}: {msg}");
         }
     }
@@ -454,9 +353,6 @@ mod tests {
     fn load_reports_an_unreadable_file_by_path() {
         let err = Codebook::load(Path::new("/nonexistent/codes.txt")).expect_err("missing file");
         assert!(matches!(err, LexiconError::Io { .. }), "{err:?}");
-        assert!(
-            err.to_string().starts_with("/nonexistent/codes.txt: "),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("/nonexistent/codes.txt: "), "{err}");
     }
 }

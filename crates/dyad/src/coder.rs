@@ -10,6 +10,7 @@ use crate::codebook::Codebook;
 use crate::events;
 use crate::lexicon::{Lexicon, Side, TokId, Whose};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
+use crate::status;
 use crate::text::{self, Text};
 use crate::Document;
 
@@ -27,16 +28,8 @@ pub struct Coder<'a> {
 
 impl<'a> Coder<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Self {
-        let codebook = if lexicon.codebook.is_empty() {
-            Codebook::builtin()
-        } else {
-            &lexicon.codebook
-        };
-        Coder {
-            lexicon,
-            codebook,
-            partial: false,
-        }
+        let codebook = if lexicon.codebook.is_empty() { Codebook::builtin() } else { &lexicon.codebook };
+        Coder { lexicon, codebook, partial: false }
     }
 
     /// Also emit events whose source or target is unknown (off by default: an
@@ -50,11 +43,7 @@ impl<'a> Coder<'a> {
     pub fn code(&self, doc: &Document) -> Vec<Event> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
-        let ids: Vec<Option<TokId>> = text
-            .tokens
-            .iter()
-            .map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end]))
-            .collect();
+        let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
         let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
         let mut out = Vec::new();
         for si in 0..text.sentences.len() {
@@ -80,28 +69,18 @@ impl<'a> Coder<'a> {
                 }
                 let symmetric = targets.is_empty() && sources.len() >= 2;
                 if sources.is_empty() != targets.is_empty() && !symmetric {
-                    let (side, known, missing) = if sources.is_empty() {
-                        (Side::Source, &targets, &mut sources)
-                    } else {
-                        (Side::Target, &sources, &mut targets)
-                    };
+                    let (side, known, missing) =
+                        if sources.is_empty() { (Side::Source, &targets, &mut sources) } else { (Side::Target, &sources, &mut targets) };
                     // Countries the sentence names in a prepositional phrase ("aid for
                     // flood relief in Pakistan") come before the document's.
-                    let in_pp = |m: &&actors::Mention| {
-                        m.start > 0 && events::is_preposition(&text.tokens[m.start - 1].norm)
-                    };
-                    let here: Vec<&str> = mentions
-                        .iter()
-                        .filter(in_pp)
-                        .flat_map(|m| &m.actors)
-                        .filter_map(|a| a.country.as_deref())
-                        .collect();
-                    if let Some(a) =
-                        implied_actor(lex, &ctx, &here, &pattern.code, side, &known[0], f.start)
-                    {
+                    let in_pp = |m: &&actors::Mention| m.start > 0 && events::is_preposition(&text.tokens[m.start - 1].norm);
+                    let here: Vec<&str> =
+                        mentions.iter().filter(in_pp).flat_map(|m| &m.actors).filter_map(|a| a.country.as_deref()).collect();
+                    if let Some(a) = implied_actor(lex, &ctx, &here, &pattern.code, side, &known[0], f.start) {
                         missing.push(a);
                     }
                 }
+                let status = status::status(&text, text.sentences[si].body, f.start, &f.words);
                 let pairs = pairs(&sources, &targets, self.partial);
                 if !sources.is_empty() && !targets.is_empty() {
                     previous = Some((sources.clone(), targets.clone()));
@@ -135,11 +114,10 @@ impl<'a> Coder<'a> {
                             text: String::new(),
                             span: None,
                         },
-                        status: "asserted".to_string(),
+                        status: status.as_str().to_string(),
                         location: None,
                         trigger: TriggerRecord {
-                            text: doc.text[text.tokens[f.start].start..text.tokens[f.end - 1].end]
-                                .to_string(),
+                            text: doc.text[text.tokens[f.start].start..text.tokens[f.end - 1].end].to_string(),
                             span: [text.tokens[f.start].start, text.tokens[f.end - 1].end],
                         },
                         rule: lex.rule_text(pattern.rule),
@@ -155,11 +133,7 @@ impl<'a> Coder<'a> {
 
 /// One (source, target) pair per combination of coordinated actors; a coordinated
 /// source with no target acts towards each of its other members.
-fn pairs<'b>(
-    sources: &'b [Actor],
-    targets: &'b [Actor],
-    partial: bool,
-) -> Vec<(Option<&'b Actor>, Option<&'b Actor>)> {
+fn pairs<'b>(sources: &'b [Actor], targets: &'b [Actor], partial: bool) -> Vec<(Option<&'b Actor>, Option<&'b Actor>)> {
     let mut out = Vec::new();
     if targets.is_empty() && sources.len() >= 2 {
         for a in sources {
@@ -187,15 +161,7 @@ fn pairs<'b>(
 }
 
 /// The actor `data/verbs/implied.txt` supplies for the missing side of an event.
-fn implied_actor(
-    lex: &Lexicon,
-    ctx: &DocContext,
-    here: &[&str],
-    code: &str,
-    side: Side,
-    known: &Actor,
-    at: usize,
-) -> Option<Actor> {
+fn implied_actor(lex: &Lexicon, ctx: &DocContext, here: &[&str], code: &str, side: Side, known: &Actor, at: usize) -> Option<Actor> {
     let imp = lex.implied_for(code, side)?;
     let country = match imp.whose {
         Whose::Other => known.country.clone()?,
@@ -203,21 +169,11 @@ fn implied_actor(
             // Not the known side's own state: a government does not appeal to itself.
             let own_state = matches!(known.role.as_deref(), None | Some("GOV"));
             let allowed = |c: &str| !(own_state && known.country.as_deref() == Some(c));
-            let in_sentence = here
-                .iter()
-                .copied()
-                .find(|c| allowed(c) && known.country.as_deref() != Some(c));
-            in_sentence
-                .map(str::to_string)
-                .or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
+            let in_sentence = here.iter().copied().find(|c| allowed(c) && known.country.as_deref() != Some(c));
+            in_sentence.map(str::to_string).or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
         }
     };
-    let name = lex
-        .countries
-        .iter()
-        .find(|c| c.iso == country)
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| country.clone());
+    let name = lex.countries.iter().find(|c| c.iso == country).map(|c| c.name.clone()).unwrap_or_else(|| country.clone());
     Some(Actor {
         start: at,
         end: at,
@@ -238,11 +194,7 @@ fn same_actor(a: &Actor, b: &Actor) -> bool {
 
 fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
     let start = text.tokens[a.start].start;
-    let end = if a.implied.is_some() {
-        start
-    } else {
-        text.tokens[a.end.max(a.start + 1) - 1].end
-    };
+    let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
         text: doc[start..end].to_string(),
         name: a.name.clone(),

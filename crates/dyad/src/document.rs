@@ -59,10 +59,7 @@ pub struct Skipped {
 
 impl Skipped {
     pub fn new(input: impl Into<String>, reason: impl Into<String>) -> Self {
-        Skipped {
-            input: input.into(),
-            reason: reason.into(),
-        }
+        Skipped { input: input.into(), reason: reason.into() }
     }
 }
 
@@ -84,30 +81,17 @@ const EXPECTED: &str = "expected .txt, .jsonl or .html";
 pub fn parse_date(s: &str) -> Result<Date, String> {
     let t = s.trim();
     let b = t.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let shape = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err(format!(
-            "'{s}' is not a date: expected YYYY-MM-DD, e.g. 2024-11-07"
-        ));
+        return Err(format!("'{s}' is not a date: expected YYYY-MM-DD, e.g. 2024-11-07"));
     }
-    let num = |r: std::ops::Range<usize>| -> i16 {
-        t[r].bytes().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'))
-    };
+    let num = |r: std::ops::Range<usize>| -> i16 { t[r].bytes().fold(0i16, |n, d| n * 10 + i16::from(d - b'0')) };
     let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
     if !(1..=12).contains(&m) {
-        return Err(format!(
-            "'{s}' is not a date (YYYY-MM-DD): there is no month {m}"
-        ));
+        return Err(format!("'{s}' is not a date (YYYY-MM-DD): there is no month {m}"));
     }
     Date::new(y, m, d).map_err(|_| {
-        let days = Date::new(y, m, 1)
-            .map(|first| first.days_in_month())
-            .unwrap_or(31);
+        let days = Date::new(y, m, 1).map(|first| first.days_in_month()).unwrap_or(31);
         format!("'{s}' is not a date (YYYY-MM-DD): month {m:02} of {y} has {days} days")
     })
 }
@@ -127,9 +111,7 @@ enum State {
 
 impl Documents {
     fn one(doc: Document) -> Self {
-        Documents {
-            state: State::One(Some(doc)),
-        }
+        Documents { state: State::One(Some(doc)) }
     }
 }
 
@@ -148,11 +130,7 @@ impl fmt::Debug for Documents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.state {
             State::One(d) => f.debug_tuple("Documents::One").field(d).finish(),
-            State::Jsonl(l) => f
-                .debug_struct("Documents::Jsonl")
-                .field("input", &l.name)
-                .field("line", &l.line_no)
-                .finish(),
+            State::Jsonl(l) => f.debug_struct("Documents::Jsonl").field("input", &l.name).field("line", &l.line_no).finish(),
         }
     }
 }
@@ -170,33 +148,16 @@ pub fn read_input(path: &Path, opts: &ReadOptions) -> Result<Documents, Skipped>
     let skip = |reason: String| Skipped::new(name.clone(), reason);
     let meta = std::fs::metadata(path).map_err(|e| skip(format!("cannot read: {e}")))?;
     if meta.is_dir() {
-        return Err(skip(format!(
-            "is a directory, not a file (name the files in it, e.g. {}/*.txt)",
-            name.trim_end_matches('/')
-        )));
+        return Err(skip(format!("is a directory, not a file (name the files in it, e.g. {}/*.txt)", name.trim_end_matches('/'))));
     }
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let stem = || {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let stem = || path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let id = |opts: &ReadOptions| opts.doc_id.clone().unwrap_or_else(stem);
     match ext.as_deref() {
         Some("txt") => {
-            let published = opts
-                .published
-                .ok_or_else(|| skip(needs_published(".txt file")))?;
+            let published = opts.published.ok_or_else(|| skip(needs_published(".txt file")))?;
             let text = read_text(path, &name)?;
-            Ok(Documents::one(Document {
-                id: id(opts),
-                text,
-                published,
-                url: None,
-                title: None,
-            }))
+            Ok(Documents::one(Document { id: id(opts), text, published, url: None, title: None }))
         }
         Some("html" | "htm") => {
             let raw = read_text(path, &name)?;
@@ -206,12 +167,8 @@ pub fn read_input(path: &Path, opts: &ReadOptions) -> Result<Documents, Skipped>
             let file = File::open(path).map_err(|e| skip(format!("cannot read: {e}")))?;
             jsonl(&name, Box::new(BufReader::new(file)), opts)
         }
-        Some(other) => Err(skip(format!(
-            "unsupported file type '.{other}' ({EXPECTED})"
-        ))),
-        None => Err(skip(format!(
-            "has no file extension, so its type is unknown ({EXPECTED})"
-        ))),
+        Some(other) => Err(skip(format!("unsupported file type '.{other}' ({EXPECTED})"))),
+        None => Err(skip(format!("has no file extension, so its type is unknown ({EXPECTED})"))),
     }
 }
 
@@ -258,18 +215,10 @@ fn not_utf8(offset: usize) -> String {
     format!("is not valid UTF-8 (first bad byte at offset {offset}); convert it to UTF-8 first")
 }
 
-fn html_document(
-    name: &str,
-    id: String,
-    raw: &str,
-    opts: &ReadOptions,
-) -> Result<Document, Skipped> {
+fn html_document(name: &str, id: String, raw: &str, opts: &ReadOptions) -> Result<Document, Skipped> {
     let page = html::extract(raw);
     if page.text.trim().is_empty() {
-        return Err(Skipped::new(
-            name,
-            "has no article text (nothing outside scripts, navigation, headers, footers and forms)",
-        ));
+        return Err(Skipped::new(name, "has no article text (nothing outside scripts, navigation, headers, footers and forms)"));
     }
     let published = opts.published.or(page.published).ok_or_else(|| {
         Skipped::new(
@@ -278,13 +227,7 @@ fn html_document(
              datePublished or <time datetime>); pass --published YYYY-MM-DD",
         )
     })?;
-    Ok(Document {
-        id,
-        text: page.text,
-        published,
-        url: page.url,
-        title: page.title,
-    })
+    Ok(Document { id, text: page.text, published, url: page.url, title: page.title })
 }
 
 /// What a stream without a file name holds, judged by how it starts.
@@ -298,10 +241,7 @@ enum StreamFormat {
 /// JSONL if the first non-whitespace byte is `{`, HTML if it starts with
 /// `<!doctype html` or `<html`, else plain text.
 fn sniff(head: &[u8]) -> StreamFormat {
-    let start = head
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(head.len());
+    let start = head.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(head.len());
     let rest = &head[start..];
     let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
     if rest.first() == Some(&b'{') {
@@ -335,63 +275,33 @@ fn read_head<R: Read + ?Sized>(mut r: &mut R) -> io::Result<Vec<u8>> {
 /// A stream with no name to go by (standard input), sniffed as [`sniff`] says.
 /// `name` is used in messages, `default_id` for a text or HTML document without
 /// `--doc-id`.
-fn read_stream(
-    name: &str,
-    default_id: &str,
-    mut reader: Box<dyn Read + Send>,
-    opts: &ReadOptions,
-) -> Result<Documents, Skipped> {
+fn read_stream(name: &str, default_id: &str, mut reader: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Documents, Skipped> {
     let skip = |reason: String| Skipped::new(name, reason);
     let head = read_head(&mut reader).map_err(|e| skip(format!("cannot read: {e}")))?;
-    let id = || {
-        opts.doc_id
-            .clone()
-            .unwrap_or_else(|| default_id.to_string())
-    };
+    let id = || opts.doc_id.clone().unwrap_or_else(|| default_id.to_string());
     match sniff(&head) {
-        StreamFormat::Jsonl => jsonl(
-            name,
-            Box::new(Cursor::new(head).chain(BufReader::new(reader))),
-            opts,
-        ),
+        StreamFormat::Jsonl => jsonl(name, Box::new(Cursor::new(head).chain(BufReader::new(reader))), opts),
         format => {
             // Checked before reading it all: a missing date should not cost a read
             // of everything piped in.
-            if format == StreamFormat::Text
-                && opts.published.is_none()
-                && !head.iter().all(u8::is_ascii_whitespace)
-            {
+            if format == StreamFormat::Text && opts.published.is_none() && !head.iter().all(u8::is_ascii_whitespace) {
                 return Err(skip(needs_published("plain-text standard input")));
             }
             let mut bytes = head;
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| skip(format!("cannot read: {e}")))?;
+            reader.read_to_end(&mut bytes).map_err(|e| skip(format!("cannot read: {e}")))?;
             let text = bytes_to_text(name, bytes)?;
             if format == StreamFormat::Html {
                 return html_document(name, id(), &text, opts).map(Documents::one);
             }
-            let published = opts
-                .published
-                .ok_or_else(|| skip(needs_published("plain-text standard input")))?;
-            Ok(Documents::one(Document {
-                id: id(),
-                text,
-                published,
-                url: None,
-                title: None,
-            }))
+            let published = opts.published.ok_or_else(|| skip(needs_published("plain-text standard input")))?;
+            Ok(Documents::one(Document { id: id(), text, published, url: None, title: None }))
         }
     }
 }
 
 /// Start reading JSONL: checks that the input is not empty and not binary, then
 /// yields documents a line at a time.
-fn jsonl(
-    name: &str,
-    mut reader: Box<dyn BufRead + Send>,
-    opts: &ReadOptions,
-) -> Result<Documents, Skipped> {
+fn jsonl(name: &str, mut reader: Box<dyn BufRead + Send>, opts: &ReadOptions) -> Result<Documents, Skipped> {
     let skip = |reason: String| Skipped::new(name, reason);
     let head = read_head(&mut reader).map_err(|e| skip(format!("cannot read: {e}")))?;
     if head.iter().all(u8::is_ascii_whitespace) {
@@ -437,10 +347,7 @@ impl JsonlLines {
                         continue;
                     }
                     let input = format!("{}:{}", self.name, self.line_no);
-                    return Some(
-                        parse_line(line, self.fallback_published)
-                            .map_err(|r| Skipped::new(input, r)),
-                    );
+                    return Some(parse_line(line, self.fallback_published).map_err(|r| Skipped::new(input, r)));
                 }
                 Err(e) => {
                     self.done = true;
@@ -458,23 +365,12 @@ impl JsonlLines {
 /// One JSONL line to a document: `{id, text, published, url?, title?}`; other
 /// fields are ignored. `id` may be a string or an integer.
 fn parse_line(line: &[u8], fallback_published: Option<Date>) -> Result<Document, String> {
-    let line = std::str::from_utf8(line).map_err(|e| {
-        format!(
-            "not valid UTF-8 (first bad byte at offset {} of the line)",
-            e.valid_up_to()
-        )
-    })?;
-    let value: Value = serde_json::from_str(line).map_err(|e| {
-        format!(
-            "not valid JSON: {}",
-            e.to_string().replace(" at line 1 column ", " at column ")
-        )
-    })?;
+    let line =
+        std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (first bad byte at offset {} of the line)", e.valid_up_to()))?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("not valid JSON: {}", e.to_string().replace(" at line 1 column ", " at column ")))?;
     let Value::Object(mut obj) = value else {
-        return Err(format!(
-            "expected a JSON object {{\"id\", \"text\", \"published\", ...}}, found {}",
-            kind(&value)
-        ));
+        return Err(format!("expected a JSON object {{\"id\", \"text\", \"published\", ...}}, found {}", kind(&value)));
     };
     let id = match obj.remove("id") {
         None | Some(Value::Null) => return Err("missing field `id`".into()),
@@ -486,12 +382,7 @@ fn parse_line(line: &[u8], fallback_published: Option<Date>) -> Result<Document,
     let text = match obj.remove("text") {
         None | Some(Value::Null) => return Err(format!("document '{id}': missing field `text`")),
         Some(Value::String(s)) => s,
-        Some(other) => {
-            return Err(format!(
-                "document '{id}': text: expected a string, found {}",
-                kind(&other)
-            ))
-        }
+        Some(other) => return Err(format!("document '{id}': text: expected a string, found {}", kind(&other))),
     };
     let published = match obj.remove("published") {
         None | Some(Value::Null) => fallback_published.ok_or_else(|| {
@@ -500,28 +391,15 @@ fn parse_line(line: &[u8], fallback_published: Option<Date>) -> Result<Document,
                  or pass --published YYYY-MM-DD for lines without one)"
             )
         })?,
-        Some(Value::String(s)) => {
-            json_date(&s).map_err(|e| format!("document '{id}': published: {e}"))?
-        }
-        Some(other) => {
-            return Err(format!(
-                "document '{id}': published: expected a \"YYYY-MM-DD\" string, found {}",
-                kind(&other)
-            ))
-        }
+        Some(Value::String(s)) => json_date(&s).map_err(|e| format!("document '{id}': published: {e}"))?,
+        Some(other) => return Err(format!("document '{id}': published: expected a \"YYYY-MM-DD\" string, found {}", kind(&other))),
     };
     if text.trim().is_empty() {
         return Err(format!("document '{id}': text is empty: nothing to code"));
     }
     let url = optional_string(&mut obj, "url").map_err(|e| format!("document '{id}': {e}"))?;
     let title = optional_string(&mut obj, "title").map_err(|e| format!("document '{id}': {e}"))?;
-    Ok(Document {
-        id,
-        text,
-        published,
-        url,
-        title,
-    })
+    Ok(Document { id, text, published, url, title })
 }
 
 /// A JSONL `published`: `YYYY-MM-DD`, or a timestamp starting with one
@@ -530,9 +408,7 @@ fn json_date(s: &str) -> Result<Date, String> {
     match html::date_prefix(s) {
         Some(d) => Ok(d),
         None if s.trim().len() == 10 => parse_date(s),
-        None => Err(format!(
-            "'{s}' is not a date (YYYY-MM-DD, or a timestamp that starts with one)"
-        )),
+        None => Err(format!("'{s}' is not a date (YYYY-MM-DD, or a timestamp that starts with one)")),
     }
 }
 
@@ -541,10 +417,7 @@ fn optional_string(obj: &mut Map<String, Value>, field: &str) -> Result<Option<S
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!(
-            "{field}: expected a string, found {}",
-            kind(&other)
-        )),
+        Some(other) => Err(format!("{field}: expected a string, found {}", kind(&other))),
     }
 }
 
@@ -572,11 +445,7 @@ mod tests {
     impl TempDir {
         fn new() -> Self {
             static N: AtomicUsize = AtomicUsize::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "dyad-document-test-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ));
+            let dir = std::env::temp_dir().join(format!("dyad-document-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
             std::fs::create_dir_all(&dir).expect("create temp dir");
             TempDir(dir)
         }
@@ -595,10 +464,7 @@ mod tests {
     }
 
     fn dated() -> ReadOptions {
-        ReadOptions {
-            published: Some(date(2024, 11, 7)),
-            doc_id: None,
-        }
+        ReadOptions { published: Some(date(2024, 11, 7)), doc_id: None }
     }
 
     fn all(path: &Path, opts: &ReadOptions) -> Vec<Result<Document, Skipped>> {
@@ -613,12 +479,7 @@ mod tests {
     }
 
     fn stream(bytes: &[u8], opts: &ReadOptions) -> Result<Documents, Skipped> {
-        read_stream(
-            "<stdin>",
-            "stdin",
-            Box::new(Cursor::new(bytes.to_vec())),
-            opts,
-        )
+        read_stream("<stdin>", "stdin", Box::new(Cursor::new(bytes.to_vec())), opts)
     }
 
     #[test]
@@ -626,20 +487,10 @@ mod tests {
         assert_eq!(parse_date("2024-11-07"), Ok(date(2024, 11, 7)));
         assert_eq!(parse_date(" 2024-02-29 "), Ok(date(2024, 2, 29)));
         let e = parse_date("2024-13-01").unwrap_err();
-        assert!(
-            e.contains("'2024-13-01' is not a date (YYYY-MM-DD)") && e.contains("no month 13"),
-            "{e}"
-        );
+        assert!(e.contains("'2024-13-01' is not a date (YYYY-MM-DD)") && e.contains("no month 13"), "{e}");
         let e = parse_date("2023-02-29").unwrap_err();
         assert!(e.contains("has 28 days"), "{e}");
-        for bad in [
-            "",
-            "yesterday",
-            "2024-1-7",
-            "07/11/2024",
-            "2024-11-07T10:00",
-            "２０２４-11-07",
-        ] {
+        for bad in ["", "yesterday", "2024-1-7", "07/11/2024", "2024-11-07T10:00", "２０２４-11-07"] {
             let e = parse_date(bad).unwrap_err();
             assert!(e.contains("expected YYYY-MM-DD"), "{bad}: {e}");
         }
@@ -654,10 +505,7 @@ mod tests {
     #[test]
     fn txt_file() {
         let dir = TempDir::new();
-        let p = dir.file(
-            "seed-article.txt",
-            "\u{FEFF}Ishiba spoke with Trump on Thursday.\n",
-        );
+        let p = dir.file("seed-article.txt", "\u{FEFF}Ishiba spoke with Trump on Thursday.\n");
         let docs = all(&p, &dated());
         assert_eq!(
             docs,
@@ -669,14 +517,8 @@ mod tests {
                 title: None,
             })]
         );
-        let opts = ReadOptions {
-            doc_id: Some("custom".into()),
-            ..dated()
-        };
-        assert_eq!(
-            all(&p, &opts)[0].as_ref().map(|d| d.id.as_str()),
-            Ok("custom")
-        );
+        let opts = ReadOptions { doc_id: Some("custom".into()), ..dated() };
+        assert_eq!(all(&p, &opts)[0].as_ref().map(|d| d.id.as_str()), Ok("custom"));
         // Extension case does not matter.
         let p = dir.file("UPPER.TXT", "text");
         assert_eq!(all(&p, &dated()).len(), 1);
@@ -688,10 +530,7 @@ mod tests {
         let p = dir.file("a.txt", "Some news.");
         let s = err(read_input(&p, &ReadOptions::default()));
         assert_eq!(s.input, p.display().to_string());
-        assert_eq!(
-            s.reason,
-            "a .txt file needs --published YYYY-MM-DD (the publication date anchors relative dates)"
-        );
+        assert_eq!(s.reason, "a .txt file needs --published YYYY-MM-DD (the publication date anchors relative dates)");
     }
 
     #[test]
@@ -699,21 +538,14 @@ mod tests {
         let dir = TempDir::new();
         let missing = dir.0.join("missing.txt");
         let s = err(read_input(&missing, &dated()));
-        assert!(
-            s.to_string()
-                .starts_with(&format!("{}: cannot read: ", missing.display())),
-            "{s}"
-        );
+        assert!(s.to_string().starts_with(&format!("{}: cannot read: ", missing.display())), "{s}");
         assert!(s.reason.contains("os error"), "{s}");
 
         let s = err(read_input(&dir.0, &dated()));
         assert!(s.reason.starts_with("is a directory"), "{s}");
 
         let s = err(read_input(&dir.file("paper.pdf", "%PDF-1.4"), &dated()));
-        assert_eq!(
-            s.reason,
-            "unsupported file type '.pdf' (expected .txt, .jsonl or .html)"
-        );
+        assert_eq!(s.reason, "unsupported file type '.pdf' (expected .txt, .jsonl or .html)");
         let s = err(read_input(&dir.file("README", "text"), &dated()));
         assert!(s.reason.starts_with("has no file extension"), "{s}");
 
@@ -723,31 +555,18 @@ mod tests {
         }
         for name in ["blank.txt", "blank.jsonl"] {
             let s = err(read_input(&dir.file(name, " \n\t\r\n  \n"), &dated()));
-            assert!(
-                s.reason.starts_with("is empty: nothing to code"),
-                "{name}: {s}"
-            );
+            assert!(s.reason.starts_with("is empty: nothing to code"), "{name}: {s}");
         }
 
         let mut binary = b"GIF89a".to_vec();
         binary.extend_from_slice(&[0, 1, 2, 0, 255]);
         for name in ["pic.txt", "pic.jsonl", "pic.html"] {
             let s = err(read_input(&dir.file(name, &binary), &dated()));
-            assert!(
-                s.reason.starts_with("looks binary, not text"),
-                "{name}: {s}"
-            );
+            assert!(s.reason.starts_with("looks binary, not text"), "{name}: {s}");
         }
 
-        let s = err(read_input(
-            &dir.file("latin1.txt", b"caf\xe9 au lait"),
-            &dated(),
-        ));
-        assert!(
-            s.reason
-                .starts_with("is not valid UTF-8 (first bad byte at offset 3)"),
-            "{s}"
-        );
+        let s = err(read_input(&dir.file("latin1.txt", b"caf\xe9 au lait"), &dated()));
+        assert!(s.reason.starts_with("is not valid UTF-8 (first bad byte at offset 3)"), "{s}");
     }
 
     #[cfg(unix)]
@@ -760,10 +579,7 @@ mod tests {
         // Root reads anything; only check when the file really is unreadable.
         if std::fs::read(&p).is_err() {
             let s = err(read_input(&p, &dated()));
-            assert!(
-                s.reason.starts_with("cannot read: ") && s.reason.contains("os error"),
-                "{s}"
-            );
+            assert!(s.reason.starts_with("cannot read: ") && s.reason.contains("os error"), "{s}");
         }
     }
 
@@ -793,10 +609,7 @@ mod tests {
                 "\n   \n",
             ),
         );
-        let docs: Vec<Document> = all(&p, &ReadOptions::default())
-            .into_iter()
-            .map(|d| d.unwrap())
-            .collect();
+        let docs: Vec<Document> = all(&p, &ReadOptions::default()).into_iter().map(|d| d.unwrap()).collect();
         assert_eq!(docs.len(), 3);
         assert_eq!(
             docs[0],
@@ -808,10 +621,7 @@ mod tests {
                 title: Some("A".into()),
             }
         );
-        assert_eq!(
-            (docs[1].id.as_str(), docs[1].published),
-            ("42", date(2024, 11, 8))
-        );
+        assert_eq!((docs[1].id.as_str(), docs[1].published), ("42", date(2024, 11, 8)));
         assert_eq!((docs[2].id.as_str(), docs[2].url.as_deref()), ("c", None));
     }
 
@@ -826,18 +636,13 @@ mod tests {
         ];
         let p = dir.file("mixed.jsonl", lines.join("\n"));
         let out = all(&p, &ReadOptions::default());
-        let ids: Vec<_> = out
-            .iter()
-            .map(|r| r.as_ref().map(|d| d.id.as_str()))
-            .collect();
+        let ids: Vec<_> = out.iter().map(|r| r.as_ref().map(|d| d.id.as_str())).collect();
         assert_eq!(ids.len(), 4);
         assert_eq!((ids[0], ids[1], ids[3]), (Ok("1"), Ok("2"), Ok("4")));
         let s = out[2].as_ref().unwrap_err();
         assert_eq!(s.input, format!("{}:3", p.display()));
         assert!(s.reason.starts_with("not valid JSON: "), "{s}");
-        assert!(s
-            .to_string()
-            .starts_with(&format!("{}:3: not valid JSON: ", p.display())));
+        assert!(s.to_string().starts_with(&format!("{}:3: not valid JSON: ", p.display())));
     }
 
     #[test]
@@ -860,10 +665,7 @@ mod tests {
         let out = all(&p, &ReadOptions::default());
         assert_eq!(out.len(), lines.len());
         assert!(out[0].is_ok());
-        let reasons: Vec<String> = out[1..]
-            .iter()
-            .map(|r| r.as_ref().unwrap_err().reason.clone())
-            .collect();
+        let reasons: Vec<String> = out[1..].iter().map(|r| r.as_ref().unwrap_err().reason.clone()).collect();
         let expect = [
             "missing field `id`",
             "document 'np': missing field `published`",
@@ -877,17 +679,10 @@ mod tests {
             "document 'ts': published: '2024-02-30T10:00:00Z' is not a date (YYYY-MM-DD",
         ];
         for (i, (got, want)) in reasons.iter().zip(expect).enumerate() {
-            assert!(
-                got.starts_with(want),
-                "line {}: {got:?} should start with {want:?}",
-                i + 2
-            );
+            assert!(got.starts_with(want), "line {}: {got:?} should start with {want:?}", i + 2);
         }
         for (i, r) in out.iter().enumerate().skip(1) {
-            assert_eq!(
-                r.as_ref().unwrap_err().input,
-                format!("{}:{}", p.display(), i + 1)
-            );
+            assert_eq!(r.as_ref().unwrap_err().input, format!("{}:{}", p.display(), i + 1));
         }
 
         // --published fills in a missing date, never a bad one.
@@ -906,10 +701,7 @@ mod tests {
         let out = all(&p, &ReadOptions::default());
         assert_eq!(out.len(), 2);
         let s = out[0].as_ref().unwrap_err();
-        assert_eq!(
-            s.reason,
-            "not valid UTF-8 (first bad byte at offset 24 of the line)"
-        );
+        assert_eq!(s.reason, "not valid UTF-8 (first bad byte at offset 24 of the line)");
         assert_eq!(out[1].as_ref().map(|d| d.id.as_str()), Ok("b"));
     }
 
@@ -918,9 +710,7 @@ mod tests {
         let dir = TempDir::new();
         let mut s = String::new();
         for i in 0..5000 {
-            s.push_str(&format!(
-                "{{\"id\": \"d{i}\", \"text\": \"Story {i}.\", \"published\": \"2024-11-07\"}}\n"
-            ));
+            s.push_str(&format!("{{\"id\": \"d{i}\", \"text\": \"Story {i}.\", \"published\": \"2024-11-07\"}}\n"));
         }
         let p = dir.file("many.ndjson", s);
         let mut n = 0;
@@ -957,10 +747,7 @@ mod tests {
             })]
         );
         // --published wins over the page's date; --doc-id over the stem.
-        let opts = ReadOptions {
-            published: Some(date(2024, 1, 2)),
-            doc_id: Some("g".into()),
-        };
+        let opts = ReadOptions { published: Some(date(2024, 1, 2)), doc_id: Some("g".into()) };
         let d = all(&dir.file("geneva.HTM", HTML), &opts).remove(0).unwrap();
         assert_eq!((d.id.as_str(), d.published), ("g", date(2024, 1, 2)));
     }
@@ -968,21 +755,12 @@ mod tests {
     #[test]
     fn html_without_date_or_text() {
         let dir = TempDir::new();
-        let p = dir.file(
-            "nodate.html",
-            "<html><body><p>Text but no date.</p></body></html>",
-        );
+        let p = dir.file("nodate.html", "<html><body><p>Text but no date.</p></body></html>");
         let s = err(read_input(&p, &ReadOptions::default()));
-        assert!(
-            s.reason.starts_with("has no publication date") && s.reason.contains("--published"),
-            "{s}"
-        );
+        assert!(s.reason.starts_with("has no publication date") && s.reason.contains("--published"), "{s}");
         assert_eq!(all(&p, &dated()).len(), 1);
 
-        let p = dir.file(
-            "furniture.html",
-            "<nav>Menu</nav><script>x()</script><footer>(c)</footer>",
-        );
+        let p = dir.file("furniture.html", "<nav>Menu</nav><script>x()</script><footer>(c)</footer>");
         let s = err(read_input(&p, &dated()));
         assert!(s.reason.starts_with("has no article text"), "{s}");
     }
@@ -993,10 +771,7 @@ mod tests {
         assert_eq!(sniff(b" \n\t {"), StreamFormat::Jsonl);
         assert_eq!(sniff(b"<!DOCTYPE html><html>"), StreamFormat::Html);
         assert_eq!(sniff(b"\n<HTML lang=en>"), StreamFormat::Html);
-        assert_eq!(
-            sniff(b"Tokyo, Nov 7 (Reuters) - {quoted}"),
-            StreamFormat::Text
-        );
+        assert_eq!(sniff(b"Tokyo, Nov 7 (Reuters) - {quoted}"), StreamFormat::Text);
         assert_eq!(sniff(b"<p>fragment</p>"), StreamFormat::Text);
         assert_eq!(sniff(b""), StreamFormat::Text);
         // Whitespace longer than the sniff window still finds the `{`.
@@ -1009,8 +784,7 @@ mod tests {
 
     #[test]
     fn stdin_jsonl_line_numbers_count_leading_blank_lines() {
-        let input =
-            b"\n\n{\"id\": \"a\", \"text\": \"t\", \"published\": \"2024-11-07\"}\n{broken\n";
+        let input = b"\n\n{\"id\": \"a\", \"text\": \"t\", \"published\": \"2024-11-07\"}\n{broken\n";
         let out: Vec<_> = stream(input, &ReadOptions::default()).unwrap().collect();
         assert!(out[0].is_ok());
         assert_eq!(out[1].as_ref().unwrap_err().input, "<stdin>:4");
@@ -1018,9 +792,7 @@ mod tests {
 
     #[test]
     fn stdin_text_and_html() {
-        let docs: Vec<_> = stream(b"  Ishiba spoke with Trump.", &dated())
-            .unwrap()
-            .collect();
+        let docs: Vec<_> = stream(b"  Ishiba spoke with Trump.", &dated()).unwrap().collect();
         assert_eq!(
             docs,
             [Ok(Document {
@@ -1031,44 +803,21 @@ mod tests {
                 title: None,
             })]
         );
-        let opts = ReadOptions {
-            doc_id: Some("piped".into()),
-            ..dated()
-        };
+        let opts = ReadOptions { doc_id: Some("piped".into()), ..dated() };
         let d = stream(b"text", &opts).unwrap().next().unwrap().unwrap();
         assert_eq!(d.id, "piped");
 
-        let s = err(stream(
-            b"Plain text without a date.",
-            &ReadOptions::default(),
-        ));
+        let s = err(stream(b"Plain text without a date.", &ReadOptions::default()));
         assert_eq!(s.input, "<stdin>");
-        assert!(
-            s.reason
-                .starts_with("a plain-text standard input needs --published YYYY-MM-DD"),
-            "{s}"
-        );
+        assert!(s.reason.starts_with("a plain-text standard input needs --published YYYY-MM-DD"), "{s}");
 
-        let d = stream(HTML.as_bytes(), &ReadOptions::default())
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap();
+        let d = stream(HTML.as_bytes(), &ReadOptions::default()).unwrap().next().unwrap().unwrap();
         assert_eq!((d.id.as_str(), d.published), ("stdin", date(2024, 11, 5)));
 
-        assert_eq!(
-            err(stream(b"", &dated())).reason,
-            "is empty: nothing to code"
-        );
-        assert!(err(stream(b" \n \n", &ReadOptions::default()))
-            .reason
-            .starts_with("is empty"));
-        assert!(err(stream(b"ab\0cd", &dated()))
-            .reason
-            .starts_with("looks binary"));
-        assert!(err(stream(b"ab\xffcd", &dated()))
-            .reason
-            .contains("first bad byte at offset 2"));
+        assert_eq!(err(stream(b"", &dated())).reason, "is empty: nothing to code");
+        assert!(err(stream(b" \n \n", &ReadOptions::default())).reason.starts_with("is empty"));
+        assert!(err(stream(b"ab\0cd", &dated())).reason.starts_with("looks binary"));
+        assert!(err(stream(b"ab\xffcd", &dated())).reason.contains("first bad byte at offset 2"));
     }
 
     #[test]

@@ -8,15 +8,8 @@
 pub enum LexiconError {
     /// A line is malformed: `file:line: message`, with a 1-based line number.
     #[error("{file}:{line}: {message}")]
-    Syntax {
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Syntax { file: String, line: usize, message: String },
     /// The file could not be read.
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }

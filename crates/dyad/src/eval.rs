@@ -69,23 +69,12 @@ pub struct GoldDoc {
 
 /// Read a gold directory: `NN.txt`, `NN.meta.json`, `NN.gold.json` per document.
 pub fn load_gold(dir: &Path) -> Result<Vec<GoldDoc>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read the gold directory: {e}", dir.display()))?;
-    let mut stems: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(|n| n.strip_suffix(".gold.json"))
-                .map(str::to_string)
-        })
-        .collect();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read the gold directory: {e}", dir.display()))?;
+    let mut stems: Vec<String> =
+        entries.flatten().filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".gold.json")).map(str::to_string)).collect();
     stems.sort();
     if stems.is_empty() {
-        return Err(format!(
-            "{}: no *.gold.json files: not a gold directory",
-            dir.display()
-        ));
+        return Err(format!("{}: no *.gold.json files: not a gold directory", dir.display()));
     }
     let read = |name: String| -> Result<String, String> {
         let p = dir.join(&name);
@@ -93,28 +82,14 @@ pub fn load_gold(dir: &Path) -> Result<Vec<GoldDoc>, String> {
     };
     let mut docs = Vec::new();
     for stem in stems {
-        let gold: GoldFile = serde_json::from_str(&read(format!("{stem}.gold.json"))?)
-            .map_err(|e| format!("{}/{stem}.gold.json: {e}", dir.display()))?;
-        let meta: Meta = serde_json::from_str(&read(format!("{stem}.meta.json"))?)
-            .map_err(|e| format!("{}/{stem}.meta.json: {e}", dir.display()))?;
+        let gold: GoldFile =
+            serde_json::from_str(&read(format!("{stem}.gold.json"))?).map_err(|e| format!("{}/{stem}.gold.json: {e}", dir.display()))?;
+        let meta: Meta =
+            serde_json::from_str(&read(format!("{stem}.meta.json"))?).map_err(|e| format!("{}/{stem}.meta.json: {e}", dir.display()))?;
         let text = read(format!("{stem}.txt"))?;
-        let published = meta.published.parse().map_err(|e| {
-            format!(
-                "{}/{stem}.meta.json: published '{}': {e}",
-                dir.display(),
-                meta.published
-            )
-        })?;
-        docs.push(GoldDoc {
-            document: Document {
-                id: meta.id,
-                text,
-                published,
-                url: meta.url,
-                title: meta.title,
-            },
-            events: gold.events,
-        });
+        let published =
+            meta.published.parse().map_err(|e| format!("{}/{stem}.meta.json: published '{}': {e}", dir.display(), meta.published))?;
+        docs.push(GoldDoc { document: Document { id: meta.id, text, published, url: meta.url, title: meta.title }, events: gold.events });
     }
     Ok(docs)
 }
@@ -130,9 +105,7 @@ fn side(a: &Option<crate::record::ActorRecord>) -> Option<&str> {
 fn dyad_matches(g: &GoldEvent, e: &Event) -> bool {
     let (s, t) = (side(&e.source), side(&e.target));
     country_matches(&g.source.country, s) && country_matches(&g.target.country, t)
-        || g.symmetric
-            && country_matches(&g.source.country, t)
-            && country_matches(&g.target.country, s)
+        || g.symmetric && country_matches(&g.source.country, t) && country_matches(&g.target.country, s)
 }
 
 /// Does the event match the gold event (exact code)?
@@ -229,13 +202,7 @@ impl fmt::Display for Report {
         for m in &self.missed {
             writeln!(f, "{m}")?;
         }
-        writeln!(
-            f,
-            "status_match {:.3} ({} of {} found)",
-            self.status_share(),
-            self.status_right,
-            self.found
-        )?;
+        writeln!(f, "status_match {:.3} ({} of {} found)", self.status_share(), self.status_right, self.found)?;
         write!(
             f,
             "recall {:.3} strict_recall {:.3} precision {:.3} events {}",
@@ -286,10 +253,7 @@ mod tests {
             },
             status: "asserted".into(),
             location: None,
-            trigger: TriggerRecord {
-                text: String::new(),
-                span: [0, 1],
-            },
+            trigger: TriggerRecord { text: String::new(), span: [0, 1] },
             rule: String::new(),
             sentence_text: String::new(),
         }
@@ -299,21 +263,10 @@ mod tests {
         GoldEvent {
             id: "g".into(),
             sentence_quote: "q".into(),
-            source: GoldActor {
-                name: String::new(),
-                country: src.into(),
-                role: None,
-            },
-            target: GoldActor {
-                name: String::new(),
-                country: tgt.into(),
-                role: None,
-            },
+            source: GoldActor { name: String::new(), country: src.into(), role: None },
+            target: GoldActor { name: String::new(), country: tgt.into(), role: None },
             codes: codes.iter().map(|c| c.to_string()).collect(),
-            date: GoldDate {
-                start: "2024-11-07".into(),
-                end: "2024-11-07".into(),
-            },
+            date: GoldDate { start: "2024-11-07".into(), end: "2024-11-07".into() },
             status: "asserted".into(),
             required,
             symmetric,
@@ -322,13 +275,7 @@ mod tests {
 
     fn doc(events: Vec<GoldEvent>) -> GoldDoc {
         GoldDoc {
-            document: Document {
-                id: "d".into(),
-                text: String::new(),
-                published: jiff::civil::date(2024, 11, 7),
-                url: None,
-                title: None,
-            },
+            document: Document { id: "d".into(), text: String::new(), published: jiff::civil::date(2024, 11, 7), url: None, title: None },
             events,
         }
     }
@@ -341,20 +288,16 @@ mod tests {
             gold("---", "IRQ", &["183"], false, false),
         ])];
         let events = vec![
-            event("JPN", "USA", "041", "2024-11-07"), // exact, in window
-            event("JPN", "KOR", "046", "2024-11-01"), // symmetric, root match only
+            event("JPN", "USA", "041", "2024-11-07"),  // exact, in window
+            event("JPN", "KOR", "046", "2024-11-01"),  // symmetric, root match only
             event("SYR", "IRQ", "1831", "2024-11-07"), // root match of a non-required gold ("---")
-            event("USA", "JPN", "041", "2024-11-07"), // wrong direction, not symmetric
+            event("USA", "JPN", "041", "2024-11-07"),  // wrong direction, not symmetric
         ];
         let r = score(&g, &events);
         assert_eq!((r.required, r.found, r.strict), (2, 1, 1));
         assert_eq!((r.events, r.events_right), (4, 3));
         assert_eq!(r.missed.len(), 1);
-        assert!(
-            r.to_string()
-                .ends_with("recall 0.500 strict_recall 0.500 precision 0.750 events 4"),
-            "{r}"
-        );
+        assert!(r.to_string().ends_with("recall 0.500 strict_recall 0.500 precision 0.750 events 4"), "{r}");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Found {
     /// Token range of the trigger words.
     pub start: usize,
     pub end: usize,
+    /// The trigger's own tokens (not its slots).
+    pub words: Vec<usize>,
     pub sources: Vec<Actor>,
     pub targets: Vec<Actor>,
     pub passive: bool,
@@ -78,9 +80,7 @@ pub fn is_preposition(w: &str) -> bool {
     PREPOSITIONS.contains(&w)
 }
 
-const BE: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting",
-];
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"];
 const REPORTING: &[&str] = &[
     "say",
     "says",
@@ -258,10 +258,8 @@ const LIGHT_VERBS: &[&str] = &[
     "provided",
 ];
 /// Words that end the search for a clause's subject or object.
-const BOUNDARY: &[&str] = &[
-    ";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but",
-    "\"", "(", ")", "whether", "when",
-];
+const BOUNDARY: &[&str] =
+    &[";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but", "\"", "(", ")", "whether", "when"];
 const MAX_REACH: usize = 40;
 
 struct Sent<'a> {
@@ -289,41 +287,20 @@ impl Sent<'_> {
         self.ids[k]
     }
     fn is_verb(&self, k: usize) -> bool {
-        self.id(k).is_some_and(|id| self.lex.is_verb(id))
-            || REPORTING.contains(&self.norm(k))
-            || OBJECT_CONTROL.contains(&self.norm(k))
+        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(&self.norm(k)) || OBJECT_CONTROL.contains(&self.norm(k))
     }
     fn is_adverb(&self, k: usize) -> bool {
         let n = self.norm(k);
-        n.len() > 4
-            && n.ends_with("ly")
-            && self.text.tokens[k].kind == TokenKind::Word
-            && (!self.text.tokens[k].cap || k == self.body)
+        n.len() > 4 && n.ends_with("ly") && self.text.tokens[k].kind == TokenKind::Word && (!self.text.tokens[k].cap || k == self.body)
             || matches!(
                 n,
-                "also"
-                    | "then"
-                    | "still"
-                    | "already"
-                    | "soon"
-                    | "just"
-                    | "jointly"
-                    | "reportedly"
-                    | "allegedly"
-                    | "again"
-                    | "further"
+                "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further"
             )
     }
 }
 
 /// Find every trigger of one sentence and the actors it relates.
-pub fn find(
-    lex: &Lexicon,
-    text: &Text,
-    sentence: usize,
-    ids: &[Option<TokId>],
-    mentions: &[Mention],
-) -> Vec<Found> {
+pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
     let s = &text.sentences[sentence];
     let (body, end) = (s.body, s.tokens.end);
     let mut cover = vec![None; end.saturating_sub(body)];
@@ -332,24 +309,13 @@ pub fn find(
             cover[k - body] = Some(mi);
         }
     }
-    let sent = Sent {
-        lex,
-        text,
-        ids,
-        body,
-        end,
-        mentions,
-        cover,
-    };
+    let sent = Sent { lex, text, ids, body, end, mentions, cover };
 
     // Every pattern that matches, anchored at every token.
     let mut matches: Vec<(Match, u32)> = Vec::new();
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
         let Some(id) = *id else { continue };
-        if sent
-            .mention_at(t)
-            .is_some_and(|m| !is_trigger_inside_mention(&sent, m, t))
-        {
+        if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
             continue;
         }
         lex.patterns_at(id, |p| {
@@ -363,13 +329,7 @@ pub fn find(
     matches.sort_by(|(a, pa), (b, pb)| {
         let wa = lex.patterns[*pa as usize].weight;
         let wb = lex.patterns[*pb as usize].weight;
-        let gaps = |p: u32| {
-            lex.patterns[p as usize]
-                .items
-                .iter()
-                .filter(|i| **i == Item::Any)
-                .count()
-        };
+        let gaps = |p: u32| lex.patterns[p as usize].items.iter().filter(|i| **i == Item::Any).count();
         wb.cmp(&wa)
             .then((b.target.is_some()).cmp(&a.target.is_some()))
             .then(gaps(*pa).cmp(&gaps(*pb)))
@@ -388,14 +348,7 @@ pub fn find(
         let pattern = &lex.patterns[p as usize];
         let passive = pattern.verbal && is_passive(&sent, m.verb);
         let (sources, targets) = roles(&sent, pattern, &m, passive);
-        out.push(Found {
-            pattern: p,
-            start: m.start,
-            end: m.end,
-            sources,
-            targets,
-            passive,
-        });
+        out.push(Found { pattern: p, start: m.start, end: m.end, words: m.words, sources, targets, passive });
     }
     out.sort_by_key(|f| f.start);
     out
@@ -438,10 +391,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
         return None;
     }
     // "a bomb", "the attack": after a determiner a verb form is a noun.
-    if matches!(p.items[p.anchor], Item::Verb(_))
-        && t > s.body
-        && matches!(s.norm(t - 1), "a" | "an" | "the")
-    {
+    if matches!(p.items[p.anchor], Item::Verb(_)) && t > s.body && matches!(s.norm(t - 1), "a" | "an" | "the") {
         return None;
     }
     let passive_capable = p.verbal && is_passive(s, t);
@@ -461,8 +411,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
                 while k < s.end
                     && !word_matches(s, k, item)
                     && skipped < 2
-                    && (s.is_adverb(k)
-                        || item != Item::Any && matches!(s.norm(k), "a" | "an" | "the"))
+                    && (s.is_adverb(k) || item != Item::Any && matches!(s.norm(k), "a" | "an" | "the"))
                 {
                     k += 1;
                     skipped += 1;
@@ -530,15 +479,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
     words.sort_unstable();
     let start = words[0];
     let end = words[words.len() - 1] + 1;
-    Some(Match {
-        start,
-        end,
-        words,
-        verb: t,
-        source,
-        target,
-        after,
-    })
+    Some(Match { start, end, words, verb: t, source, target, after })
 }
 
 /// Prepositions whose object is a place or time, not the target of an event.
@@ -625,15 +566,8 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
             let agent = by_agent(s, m.end.max(m.after));
             return (explicit_source.unwrap_or(agent), actors(s, subject));
         }
-        let target = if m.target.is_some() && m.target == subject {
-            Vec::new()
-        } else {
-            target
-        };
-        return (
-            explicit_source.unwrap_or_else(|| actors(s, subject)),
-            target,
-        );
+        let target = if m.target.is_some() && m.target == subject { Vec::new() } else { target };
+        return (explicit_source.unwrap_or_else(|| actors(s, subject)), target);
     }
     // Nominal trigger: the actor right before it ("a Syrian government airstrike"),
     // or the subject of a light verb ("carried out attacks").
@@ -655,10 +589,7 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
             break;
         }
         let n = s.norm(j);
-        if matches!(
-            n,
-            "a" | "an" | "the" | "new" | "fresh" | "recent" | "deadly" | "further"
-        ) || s.text.tokens[j].kind == TokenKind::Number
+        if matches!(n, "a" | "an" | "the" | "new" | "fresh" | "recent" | "deadly" | "further") || s.text.tokens[j].kind == TokenKind::Number
         {
             k = j;
             skipped += 1;
@@ -733,9 +664,7 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
         k -= 1;
     }
     let infinitive = (k..v).any(|j| s.norm(j) == "to");
-    let participle = s.id(v).is_some_and(|id| s.lex.has_form(id, form::ING))
-        && k > s.body
-        && s.norm(k - 1) == ",";
+    let participle = s.id(v).is_some_and(|id| s.lex.has_form(id, form::ING)) && k > s.body && s.norm(k - 1) == ",";
     let mut steps = 0;
     while k > s.body && steps < MAX_REACH {
         steps += 1;
@@ -749,9 +678,7 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
             }
             return a.checked_sub(1).and_then(|x| s.mention_at(x));
         }
-        if BOUNDARY.contains(&n)
-            || n == "," && !infinitive && !participle && comma_ends_clause(s, j)
-        {
+        if BOUNDARY.contains(&n) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
             return None;
         }
         if let Some(mi) = s.mention_at(j) {
@@ -817,29 +744,18 @@ mod tests {
                 "111 | {condemn} $\n041 | {speak} with $; {call} up $\n036 | {agree} to {meet}\n051 | {congratulate} $\n190 | {attack} $\n1823 | {kill} $\n173 | {arrest} $\n186 | assassination of $; $ 's assassination\n195 | airstrike on $\n",
             ),
         ];
-        Lexicon::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string())))
-            .expect("test lexicon loads")
+        Lexicon::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string()))).expect("test lexicon loads")
     }
 
     /// "SOURCE code TARGET" for every event of a text.
     fn code(text: &str) -> Vec<String> {
         let lex = lexicon();
-        let doc = Document {
-            id: "t".into(),
-            text: text.into(),
-            published: jiff::civil::date(2019, 5, 24),
-            url: None,
-            title: None,
-        };
+        let doc = Document { id: "t".into(), text: text.into(), published: jiff::civil::date(2019, 5, 24), url: None, title: None };
         Coder::new(&lex)
             .code(&doc)
             .iter()
             .map(|e| {
-                let side = |a: &Option<crate::record::ActorRecord>| {
-                    a.as_ref()
-                        .map(|a| a.code.clone())
-                        .unwrap_or_else(|| "-".into())
-                };
+                let side = |a: &Option<crate::record::ActorRecord>| a.as_ref().map(|a| a.code.clone()).unwrap_or_else(|| "-".into());
                 format!("{} {} {}", side(&e.source), e.code, side(&e.target))
             })
             .collect()
@@ -852,14 +768,8 @@ mod tests {
 
     #[test]
     fn passive_voice_swaps_source_and_target() {
-        assert_eq!(
-            code("China was strongly condemned by Japan."),
-            ["JPN 111 CHN"]
-        );
-        assert_eq!(
-            code("Indian activists were arrested by Indian police."),
-            ["INDCOP 173 INDOPP"]
-        );
+        assert_eq!(code("China was strongly condemned by Japan."), ["JPN 111 CHN"]);
+        assert_eq!(code("Indian activists were arrested by Indian police."), ["INDCOP 173 INDOPP"]);
     }
 
     #[test]
@@ -869,18 +779,12 @@ mod tests {
 
     #[test]
     fn relative_clause_subject_is_the_antecedent() {
-        assert_eq!(
-            code("The Japanese prime minister, who was attacked by Chinese rebels, resigned."),
-            ["CHNREB 190 JPNGOV"]
-        );
+        assert_eq!(code("The Japanese prime minister, who was attacked by Chinese rebels, resigned."), ["CHNREB 190 JPNGOV"]);
     }
 
     #[test]
     fn reported_speech_and_pronouns() {
-        assert_eq!(
-            code("US President Donald Trump told reporters he spoke with Modi."),
-            ["USAGOV 041 INDGOV"]
-        );
+        assert_eq!(code("US President Donald Trump told reporters he spoke with Modi."), ["USAGOV 041 INDGOV"]);
     }
 
     #[test]
@@ -892,18 +796,12 @@ mod tests {
 
     #[test]
     fn coordinated_targets_give_one_event_each() {
-        assert_eq!(
-            code("Japan condemned China, Russia and Iran."),
-            ["JPN 111 CHN", "JPN 111 RUS", "JPN 111 IRN"]
-        );
+        assert_eq!(code("Japan condemned China, Russia and Iran."), ["JPN 111 CHN", "JPN 111 RUS", "JPN 111 IRN"]);
     }
 
     #[test]
     fn infinitive_takes_the_subject_of_its_verb() {
-        assert_eq!(
-            code("Trump called up Modi to congratulate him."),
-            ["USAGOV 041 INDGOV", "USAGOV 051 INDGOV"]
-        );
+        assert_eq!(code("Trump called up Modi to congratulate him."), ["USAGOV 041 INDGOV", "USAGOV 051 INDGOV"]);
     }
 
     #[test]
@@ -916,17 +814,11 @@ mod tests {
 
     #[test]
     fn nominal_triggers() {
-        assert_eq!(
-            code("A Syrian government airstrike on Syrian rebels was reported."),
-            ["SYRGOV 195 SYRREB"]
-        );
+        assert_eq!(code("A Syrian government airstrike on Syrian rebels was reported."), ["SYRGOV 195 SYRREB"]);
     }
 
     #[test]
     fn prepositional_phrases_are_not_subjects() {
-        assert_eq!(
-            code("The leader of China condemned Japan."),
-            ["CHN 111 JPN"]
-        );
+        assert_eq!(code("The leader of China condemned Japan."), ["CHN 111 JPN"]);
     }
 }

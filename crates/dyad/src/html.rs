@@ -74,24 +74,11 @@ const DROPPED: &[&str] = &[
 
 /// Elements whose content is raw text: scanned to their end tag without looking for
 /// markup inside.
-const RAW_TEXT: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-    "noembed",
-    "noframes",
-    "iframe",
-    "noscript",
-    "plaintext",
-];
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noembed", "noframes", "iframe", "noscript", "plaintext"];
 
 /// Elements that never have content or an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "keygen",
-];
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen"];
 
 /// Elements whose start and end break the text into separate blocks.
 const BLOCK: &[&str] = &[
@@ -327,11 +314,7 @@ impl Extractor {
         self.pending_space = false;
         let text = self.cur.trim();
         if !text.is_empty() {
-            self.blocks.push(Block {
-                text: text.to_string(),
-                article: self.cur_article,
-                in_main: self.cur_main,
-            });
+            self.blocks.push(Block { text: text.to_string(), article: self.cur_article, in_main: self.cur_main });
         }
         self.cur.clear();
     }
@@ -340,21 +323,15 @@ impl Extractor {
         let name = tag.name.as_str();
         match name {
             "meta" => {
-                let key = tag
-                    .attr("property")
-                    .or_else(|| tag.attr("name"))
-                    .or_else(|| tag.attr("itemprop"));
+                let key = tag.attr("property").or_else(|| tag.attr("name")).or_else(|| tag.attr("itemprop"));
                 if let (Some(key), Some(content)) = (key, tag.attr("content")) {
-                    self.metas
-                        .push((key.trim().to_ascii_lowercase(), content.trim().to_string()));
+                    self.metas.push((key.trim().to_ascii_lowercase(), content.trim().to_string()));
                 }
                 return;
             }
             "link" => {
-                let canonical = tag.attr("rel").is_some_and(|rel| {
-                    rel.split_ascii_whitespace()
-                        .any(|t| t.eq_ignore_ascii_case("canonical"))
-                });
+                let canonical =
+                    tag.attr("rel").is_some_and(|rel| rel.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")));
                 if canonical && self.canonical.is_none() {
                     if let Some(href) = tag.attr("href").map(str::trim).filter(|h| !h.is_empty()) {
                         self.canonical = Some(href.to_string());
@@ -367,9 +344,7 @@ impl Extractor {
                     self.times.push(TimeCandidate {
                         date: date_prefix(dt),
                         marked: tag.attr("pubdate").is_some()
-                            || tag
-                                .attr("itemprop")
-                                .is_some_and(|p| p.eq_ignore_ascii_case("datepublished")),
+                            || tag.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished")),
                         in_article: self.article.is_some(),
                     });
                 }
@@ -404,9 +379,7 @@ impl Extractor {
         }
         let drops = is_in(DROPPED, name)
             || tag.attr("hidden").is_some()
-            || tag
-                .attr("aria-hidden")
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            || tag.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
             || tag.attr("style").is_some_and(|s| {
                 let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
                 s.to_ascii_lowercase().contains("display:none")
@@ -427,10 +400,7 @@ impl Extractor {
             "svg" => self.svg_depth += 1,
             _ => {}
         }
-        self.stack.push(Open {
-            name: tag.name,
-            drops,
-        });
+        self.stack.push(Open { name: tag.name, drops });
     }
 
     fn end_tag(&mut self, name: &str) {
@@ -485,9 +455,7 @@ impl Extractor {
             }
             "script"
                 if self.json_ld_date.is_none()
-                    && tag
-                        .attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+                    && tag.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
             {
                 if let Ok(v) = serde_json::from_str::<serde_json::Value>(content) {
                     self.json_ld_date = find_json_date(&v, 0);
@@ -503,41 +471,19 @@ impl Extractor {
 
     fn finish(mut self) -> Page {
         self.flush();
-        let meta = |key: &str| -> Option<&str> {
-            self.metas
-                .iter()
-                .find(|(k, v)| k == key && !v.is_empty())
-                .map(|(_, v)| v.as_str())
-        };
+        let meta = |key: &str| -> Option<&str> { self.metas.iter().find(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str()) };
         let title = meta("og:title")
             .map(collapse)
             .filter(|t| !t.is_empty())
             .or_else(|| self.title_tag.clone())
-            .or_else(|| {
-                meta("twitter:title")
-                    .map(collapse)
-                    .filter(|t| !t.is_empty())
-            });
-        let url = self
-            .canonical
-            .clone()
-            .or_else(|| meta("og:url").map(str::to_string));
+            .or_else(|| meta("twitter:title").map(collapse).filter(|t| !t.is_empty()));
+        let url = self.canonical.clone().or_else(|| meta("og:url").map(str::to_string));
         let published = DATE_META
             .iter()
-            .find_map(|key| {
-                self.metas
-                    .iter()
-                    .filter(|(k, _)| k == key)
-                    .find_map(|(_, v)| date_prefix(v))
-            })
+            .find_map(|key| self.metas.iter().filter(|(k, _)| k == key).find_map(|(_, v)| date_prefix(v)))
             .or(self.json_ld_date)
             .or_else(|| self.times.iter().filter(|t| t.marked).find_map(|t| t.date))
-            .or_else(|| {
-                self.times
-                    .iter()
-                    .filter(|t| t.in_article)
-                    .find_map(|t| t.date)
-            })
+            .or_else(|| self.times.iter().filter(|t| t.in_article).find_map(|t| t.date))
             .or_else(|| self.times.iter().find_map(|t| t.date));
 
         // Choose the content: the largest <article>, else <main>, else everything.
@@ -547,12 +493,8 @@ impl Extractor {
                 sizes[a] += b.text.len();
             }
         }
-        let best_article = sizes
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| n > 0)
-            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
-            .map(|(i, _)| i);
+        let best_article =
+            sizes.iter().enumerate().filter(|(_, &n)| n > 0).max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i))).map(|(i, _)| i);
         let any_main = self.blocks.iter().any(|b| b.in_main);
         let keep = |b: &Block| match best_article {
             Some(a) => b.article == Some(a),
@@ -566,12 +508,7 @@ impl Extractor {
             }
             text.push_str(&b.text);
         }
-        Page {
-            text,
-            title,
-            published,
-            url,
-        }
+        Page { text, title, published, url }
     }
 }
 
@@ -582,11 +519,7 @@ fn find_json_date(v: &serde_json::Value, depth: usize) -> Option<Date> {
     }
     match v {
         serde_json::Value::Object(map) => {
-            if let Some(d) = map
-                .get("datePublished")
-                .and_then(|d| d.as_str())
-                .and_then(date_prefix)
-            {
+            if let Some(d) = map.get("datePublished").and_then(|d| d.as_str()).and_then(date_prefix) {
                 return Some(d);
             }
             map.values().find_map(|x| find_json_date(x, depth + 1))
@@ -621,10 +554,7 @@ struct Tag {
 
 impl Tag {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -636,10 +566,7 @@ fn parse_tag(html: &str, start: usize) -> (Tag, usize) {
     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
         i += 1;
     }
-    let mut tag = Tag {
-        name: html[start..i].to_ascii_lowercase(),
-        ..Tag::default()
-    };
+    let mut tag = Tag { name: html[start..i].to_ascii_lowercase(), ..Tag::default() };
     loop {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
             tag.self_closing = b[i] == b'/';
@@ -702,8 +629,7 @@ fn find_close(b: &[u8], from: usize, name: &str) -> Option<usize> {
         let s = k + 2;
         if b.len() >= s + n.len()
             && b[s..s + n.len()].eq_ignore_ascii_case(n)
-            && b.get(s + n.len())
-                .is_none_or(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+            && b.get(s + n.len()).is_none_or(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
         {
             return Some(k);
         }
@@ -777,14 +703,7 @@ fn decode_one(s: &str) -> Option<(Option<char>, usize)> {
             _ => (false, 2),
         };
         let mut i = digits_at;
-        while i < b.len()
-            && i - digits_at < 8
-            && (if hex {
-                b[i].is_ascii_hexdigit()
-            } else {
-                b[i].is_ascii_digit()
-            })
-        {
+        while i < b.len() && i - digits_at < 8 && (if hex { b[i].is_ascii_hexdigit() } else { b[i].is_ascii_digit() }) {
             i += 1;
         }
         if i == digits_at {
@@ -812,15 +731,10 @@ fn decode_one(s: &str) -> Option<(Option<char>, usize)> {
 /// are read as Windows-1252 (`&#146;` is ’), and invalid code points become U+FFFD.
 fn numeric_char(n: u32) -> char {
     const CP1252: [u32; 32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
-        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90,
+        0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
     ];
-    let n = if (0x80..0xA0).contains(&n) {
-        CP1252[(n - 0x80) as usize]
-    } else {
-        n
-    };
+    let n = if (0x80..0xA0).contains(&n) { CP1252[(n - 0x80) as usize] } else { n };
     match n {
         0 => '\u{FFFD}',
         0xA0 => ' ',
@@ -832,16 +746,13 @@ fn named_entity(name: &str) -> Option<char> {
     // The common named references, plus all of Latin-1 (names matter in news:
     // "Erdo&gbreve;an" is rare, "S&atilde;o Paulo" is not).
     const LATIN1: [&str; 96] = [
-        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
-        "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
-        "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
-        "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave",
-        "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve",
-        "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc",
-        "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring",
-        "aelig", "ccedil", "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc",
-        "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash",
-        "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
+        "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
+        "deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12",
+        "frac34", "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml",
+        "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave",
+        "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+        "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde",
+        "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
     ];
     if name == "nbsp" {
         return Some(' ');
@@ -979,14 +890,8 @@ mod tests {
     #[test]
     fn extracts_main_text_and_metadata() {
         let page = extract(PAGE);
-        for junk in [
-            "SCRIPT", "HEADER", "NAV", "COMMENT", "CAPTION", "ASIDE", "FORM", "FOOTER", "color",
-        ] {
-            assert!(
-                !page.text.contains(junk),
-                "{junk} leaked into {:?}",
-                page.text
-            );
+        for junk in ["SCRIPT", "HEADER", "NAV", "COMMENT", "CAPTION", "ASIDE", "FORM", "FOOTER", "color"] {
+            assert!(!page.text.contains(junk), "{junk} leaked into {:?}", page.text);
         }
         let paras: Vec<&str> = page.text.split("\n\n").collect();
         assert_eq!(
@@ -1000,15 +905,9 @@ mod tests {
                 "November 18\u{2013}19",
             ]
         );
-        assert_eq!(
-            page.title.as_deref(),
-            Some("Ishiba Seeks November Meeting with Trump")
-        );
+        assert_eq!(page.title.as_deref(), Some("Ishiba Seeks November Meeting with Trump"));
         assert_eq!(page.published, Some(date(2024, 11, 7)));
-        assert_eq!(
-            page.url.as_deref(),
-            Some("https://news.example/ishiba-trump?a=1&b=2")
-        );
+        assert_eq!(page.url.as_deref(), Some("https://news.example/ishiba-trump?a=1&b=2"));
     }
 
     #[test]
@@ -1023,10 +922,7 @@ mod tests {
     fn largest_article_wins() {
         let html = "<main><article><p>Short teaser.</p></article>\
                     <article><p>The real story, which is much longer than the teaser.</p></article></main>";
-        assert_eq!(
-            extract(html).text,
-            "The real story, which is much longer than the teaser."
-        );
+        assert_eq!(extract(html).text, "The real story, which is much longer than the teaser.");
     }
 
     #[test]
@@ -1046,8 +942,7 @@ mod tests {
             <article><p>x</p><time datetime="2021-03-04T10:00">Mar 4</time></article>"#;
         assert_eq!(extract(html).published, Some(date(2021, 3, 4)));
 
-        let html =
-            r#"<time datetime="2020-01-01">a</time><time pubdate datetime="2019-02-03">b</time>"#;
+        let html = r#"<time datetime="2020-01-01">a</time><time pubdate datetime="2019-02-03">b</time>"#;
         assert_eq!(extract(html).published, Some(date(2019, 2, 3)));
 
         // A bad date in a higher-priority source falls through to the next one.
@@ -1057,42 +952,19 @@ mod tests {
 
         let p = extract("<p>no metadata</p>");
         assert_eq!((p.title, p.published, p.url), (None, None, None));
-        assert_eq!(
-            extract(r#"<meta property="og:url" content="https://x.example/a">"#)
-                .url
-                .as_deref(),
-            Some("https://x.example/a")
-        );
+        assert_eq!(extract(r#"<meta property="og:url" content="https://x.example/a">"#).url.as_deref(), Some("https://x.example/a"));
     }
 
     #[test]
     fn entities() {
         assert_eq!(decode_entities("a &amp; b"), "a & b");
-        assert_eq!(
-            decode_entities("&quot;x&quot; &#39;y&#39; &apos;z&apos;"),
-            "\"x\" 'y' 'z'"
-        );
-        assert_eq!(
-            decode_entities("Trump&#x2019;s &#8220;deal&#8221;"),
-            "Trump\u{2019}s \u{201C}deal\u{201D}"
-        );
-        assert_eq!(
-            decode_entities("S&atilde;o Paulo, Erdo&#287;an, Z&uuml;rich"),
-            "São Paulo, Erdoğan, Zürich"
-        );
-        assert_eq!(
-            decode_entities("a&nbsp;b&shy;c &hellip; &mdash;"),
-            "a bc … —"
-        );
-        assert_eq!(
-            decode_entities("&#146;&#0;&#x110000;"),
-            "\u{2019}\u{FFFD}\u{FFFD}"
-        );
+        assert_eq!(decode_entities("&quot;x&quot; &#39;y&#39; &apos;z&apos;"), "\"x\" 'y' 'z'");
+        assert_eq!(decode_entities("Trump&#x2019;s &#8220;deal&#8221;"), "Trump\u{2019}s \u{201C}deal\u{201D}");
+        assert_eq!(decode_entities("S&atilde;o Paulo, Erdo&#287;an, Z&uuml;rich"), "São Paulo, Erdoğan, Zürich");
+        assert_eq!(decode_entities("a&nbsp;b&shy;c &hellip; &mdash;"), "a bc … —");
+        assert_eq!(decode_entities("&#146;&#0;&#x110000;"), "\u{2019}\u{FFFD}\u{FFFD}");
         // Unknown, unterminated and bare ampersands stay as written.
-        assert_eq!(
-            decode_entities("AT&T &bogus; &amp &#; & x"),
-            "AT&T &bogus; &amp &#; & x"
-        );
+        assert_eq!(decode_entities("AT&T &bogus; &amp &#; & x"), "AT&T &bogus; &amp &#; & x");
         assert!(matches!(decode_entities("plain"), Cow::Borrowed(_)));
     }
 
@@ -1138,9 +1010,6 @@ mod tests {
         assert_eq!(extract("a < b and c > d").text, "a < b and c > d");
         assert_eq!(extract("<svg/><p>after</p>").text, "after");
         assert_eq!(extract("<table><tr><td>a<td>b</table>").text, "a b");
-        assert_eq!(
-            extract("<body><nav>unclosed nav<div>x</div></body><p>y").text,
-            "y"
-        );
+        assert_eq!(extract("<body><nav>unclosed nav<div>x</div></body><p>y").text, "y");
     }
 }

@@ -64,23 +64,13 @@ impl Person {
     /// it, else the undated fallback, else the latest term that began before it,
     /// else the first.
     pub fn term_on(&self, date: Date) -> &Term {
-        let covering = self.terms.iter().find(|t| {
-            (t.from.is_some() || t.to.is_some())
-                && t.from.is_none_or(|f| f <= date)
-                && t.to.is_none_or(|e| date < e)
-        });
+        let covering = self
+            .terms
+            .iter()
+            .find(|t| (t.from.is_some() || t.to.is_some()) && t.from.is_none_or(|f| f <= date) && t.to.is_none_or(|e| date < e));
         covering
-            .or_else(|| {
-                self.terms
-                    .iter()
-                    .find(|t| t.from.is_none() && t.to.is_none())
-            })
-            .or_else(|| {
-                self.terms
-                    .iter()
-                    .rev()
-                    .find(|t| t.from.is_some_and(|f| f <= date))
-            })
+            .or_else(|| self.terms.iter().find(|t| t.from.is_none() && t.to.is_none()))
+            .or_else(|| self.terms.iter().rev().find(|t| t.from.is_some_and(|f| f <= date)))
             .unwrap_or(&self.terms[0])
     }
 }
@@ -213,9 +203,7 @@ pub struct Lexicon {
 /// A line without its comment, trimmed.
 fn strip_comment(line: &str) -> &str {
     let bytes = line.as_bytes();
-    let cut = (0..bytes.len())
-        .find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()))
-        .unwrap_or(line.len());
+    let cut = (0..bytes.len()).find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace())).unwrap_or(line.len());
     line[..cut].trim()
 }
 
@@ -238,13 +226,11 @@ fn parse_date(s: &str, file: &str, line: usize) -> Result<Option<Date>, LexiconE
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse::<Date>()
-        .map(Some)
-        .map_err(|e| LexiconError::Syntax {
-            file: file.to_string(),
-            line,
-            message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
-        })
+    s.parse::<Date>().map(Some).map_err(|e| LexiconError::Syntax {
+        file: file.to_string(),
+        line,
+        message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
+    })
 }
 
 /// The most patterns one written pattern may expand to.
@@ -295,10 +281,7 @@ fn expand_into(p: &str, out: &mut Vec<String>) -> Result<(), String> {
         return Err("unbalanced '(' or '['".to_string());
     }
     if let Some(t) = p.find('~') {
-        let digits: String = p[t + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '-')
-            .collect();
+        let digits: String = p[t + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
         let (lo, hi) = match digits.split_once('-') {
             Some((a, b)) => (a.parse::<usize>(), b.parse::<usize>()),
             None => (digits.parse::<usize>(), digits.parse::<usize>()),
@@ -373,11 +356,7 @@ fn is_vowel(c: char) -> bool {
 fn regular_forms(lemma: &str) -> [String; 4] {
     let chars: Vec<char> = lemma.chars().collect();
     let last = chars.last().copied().unwrap_or(' ');
-    let before = if chars.len() > 1 {
-        chars[chars.len() - 2]
-    } else {
-        ' '
-    };
+    let before = if chars.len() > 1 { chars[chars.len() - 2] } else { ' ' };
     let third = if lemma.ends_with('s')
         || lemma.ends_with('x')
         || lemma.ends_with('z')
@@ -411,25 +390,15 @@ fn regular_forms(lemma: &str) -> [String; 4] {
 impl Lexicon {
     /// The lexicons built into the binary (the files under `data/` at build time).
     pub fn builtin() -> Result<Lexicon, LexiconError> {
-        Self::from_texts(
-            crate::embedded::FILES
-                .iter()
-                .map(|(p, t)| (p.to_string(), t.to_string())),
-        )
+        Self::from_texts(crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())))
     }
 
     /// Read a lexicon directory laid out like `data/` (every `.txt` below it).
     pub fn from_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
         fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), LexiconError> {
-            let entries = std::fs::read_dir(dir).map_err(|source| LexiconError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            let entries = std::fs::read_dir(dir).map_err(|source| LexiconError::Io { path: dir.display().to_string(), source })?;
             for entry in entries {
-                let entry = entry.map_err(|source| LexiconError::Io {
-                    path: dir.display().to_string(),
-                    source,
-                })?;
+                let entry = entry.map_err(|source| LexiconError::Io { path: dir.display().to_string(), source })?;
                 let path = entry.path();
                 if path.is_dir() {
                     walk(&path, out)?;
@@ -444,16 +413,9 @@ impl Lexicon {
         paths.sort();
         let mut texts = Vec::new();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| LexiconError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| LexiconError::Io { path: path.display().to_string(), source })?;
             // Name files as "data/..." relative to the directory, like the builtin.
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             texts.push((format!("data/{rel}"), text));
         }
         Self::from_texts(texts.into_iter())
@@ -463,13 +425,8 @@ impl Lexicon {
     /// `data/actors/countries*.txt`, `organisations*`, `people/`, `roles.txt`,
     /// `modifiers.txt`, `data/verbs/irregular.txt`, `data/verbs/*`,
     /// `data/cameo/codes.txt`. Other files are ignored.
-    pub fn from_texts(
-        files: impl Iterator<Item = (String, String)>,
-    ) -> Result<Lexicon, LexiconError> {
-        let mut lex = Lexicon {
-            node_hits: vec![Vec::new()],
-            ..Default::default()
-        };
+    pub fn from_texts(files: impl Iterator<Item = (String, String)>) -> Result<Lexicon, LexiconError> {
+        let mut lex = Lexicon { node_hits: vec![Vec::new()], ..Default::default() };
         let files: Vec<(String, String)> = files.collect();
         // Irregular verbs first: verb patterns need them.
         let order = |p: &str| -> u8 {
@@ -514,43 +471,18 @@ impl Lexicon {
 
     /// The `file:line` string of a rule.
     pub fn rule_text(&self, rule: Rule) -> String {
-        format!(
-            "{}:{}",
-            self.files
-                .get(rule.file as usize)
-                .map(String::as_str)
-                .unwrap_or("?"),
-            rule.line
-        )
+        format!("{}:{}", self.files.get(rule.file as usize).map(String::as_str).unwrap_or("?"), rule.line)
     }
 
     fn err(&self, file: u16, line: usize, message: impl Into<String>) -> LexiconError {
-        LexiconError::Syntax {
-            file: self.files[file as usize].clone(),
-            line,
-            message: message.into(),
-        }
+        LexiconError::Syntax { file: self.files[file as usize].clone(), line, message: message.into() }
     }
 
-    fn expect_fields<'l>(
-        &self,
-        line: &'l str,
-        file: u16,
-        n: usize,
-        what: &str,
-        ln: usize,
-    ) -> Result<Option<Vec<&'l str>>, LexiconError> {
+    fn expect_fields<'l>(&self, line: &'l str, file: u16, n: usize, what: &str, ln: usize) -> Result<Option<Vec<&'l str>>, LexiconError> {
         match fields(line) {
             None => Ok(None),
             Some(f) if f.len() == n => Ok(Some(f)),
-            Some(f) => Err(self.err(
-                file,
-                ln,
-                format!(
-                    "expected {n} fields separated by '|' ({what}), found {}",
-                    f.len()
-                ),
-            )),
+            Some(f) => Err(self.err(file, ln, format!("expected {n} fields separated by '|' ({what}), found {}", f.len()))),
         }
     }
 
@@ -574,16 +506,7 @@ impl Lexicon {
     /// marked with a leading `^`.
     fn phrase_tokens(phrase: &str) -> Vec<String> {
         let t = text::analyse(phrase);
-        t.tokens
-            .into_iter()
-            .map(|t| {
-                if is_all_caps(&phrase[t.start..t.end]) {
-                    format!("^{}", t.norm)
-                } else {
-                    t.norm
-                }
-            })
-            .collect()
+        t.tokens.into_iter().map(|t| if is_all_caps(&phrase[t.start..t.end]) { format!("^{}", t.norm) } else { t.norm }).collect()
     }
 
     /// The id of a text token: its capitalised form first when written in capitals.
@@ -653,36 +576,19 @@ impl Lexicon {
     fn load_countries(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(
-                line,
-                file,
-                5,
-                "ISO3 | name | other names | adjectives | seats",
-                ln,
-            )?
-            else {
+            let Some(f) = self.expect_fields(line, file, 5, "ISO3 | name | other names | adjectives | seats", ln)? else {
                 continue;
             };
             let iso = f[0];
             if iso.len() != 3 || !iso.bytes().all(|b| b.is_ascii_uppercase()) {
-                return Err(self.err(
-                    file,
-                    ln,
-                    format!("'{iso}' is not an ISO 3166-1 alpha-3 code"),
-                ));
+                return Err(self.err(file, ln, format!("'{iso}' is not an ISO 3166-1 alpha-3 code")));
             }
             if f[1].is_empty() {
                 return Err(self.err(file, ln, "the name field is empty"));
             }
             let idx = self.countries.len() as u32;
-            self.countries.push(Country {
-                iso: iso.to_string(),
-                name: f[1].to_string(),
-            });
-            let rule = Rule {
-                file,
-                line: ln as u32,
-            };
+            self.countries.push(Country { iso: iso.to_string(), name: f[1].to_string() });
+            let rule = Rule { file, line: ln as u32 };
             self.add_phrase(f[1], Entry::Country(idx), rule);
             for p in phrases(f[2]) {
                 self.add_phrase(p, Entry::Country(idx), rule);
@@ -703,14 +609,7 @@ impl Lexicon {
     fn load_implied(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(
-                line,
-                file,
-                4,
-                "CODE PREFIX | side | ROLE | whose country",
-                ln,
-            )?
-            else {
+            let Some(f) = self.expect_fields(line, file, 4, "CODE PREFIX | side | ROLE | whose country", ln)? else {
                 continue;
             };
             if f[0].is_empty() || !f[0].bytes().all(|b| b.is_ascii_digit()) {
@@ -719,13 +618,7 @@ impl Lexicon {
             let side = match f[1] {
                 "source" => Side::Source,
                 "target" => Side::Target,
-                other => {
-                    return Err(self.err(
-                        file,
-                        ln,
-                        format!("side '{other}' is neither source nor target"),
-                    ))
-                }
+                other => return Err(self.err(file, ln, format!("side '{other}' is neither source nor target"))),
             };
             if !is_role(f[2]) {
                 return Err(self.err(file, ln, format!("'{}' is not a role code", f[2])));
@@ -733,23 +626,14 @@ impl Lexicon {
             let whose = match f[3] {
                 "source" | "target" => Whose::Other,
                 "document" => Whose::Document,
-                other => {
-                    return Err(self.err(
-                        file,
-                        ln,
-                        format!("whose country '{other}': expected source, target or document"),
-                    ))
-                }
+                other => return Err(self.err(file, ln, format!("whose country '{other}': expected source, target or document"))),
             };
             self.implied.push(Implied {
                 prefix: f[0].to_string(),
                 side,
                 role: f[2].to_string(),
                 whose,
-                rule: Rule {
-                    file,
-                    line: ln as u32,
-                },
+                rule: Rule { file, line: ln as u32 },
             });
         }
         Ok(())
@@ -757,9 +641,7 @@ impl Lexicon {
 
     /// The implied actor for the missing side of an event with this code.
     pub fn implied_for(&self, code: &str, side: Side) -> Option<&Implied> {
-        self.implied
-            .iter()
-            .find(|i| i.side == side && code.starts_with(&i.prefix))
+        self.implied.iter().find(|i| i.side == side && code.starts_with(&i.prefix))
     }
 
     fn load_regions(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
@@ -769,14 +651,7 @@ impl Lexicon {
                 continue;
             };
             for p in phrases(f[0]) {
-                self.add_phrase(
-                    p,
-                    Entry::Region,
-                    Rule {
-                        file,
-                        line: ln as u32,
-                    },
-                );
+                self.add_phrase(p, Entry::Region, Rule { file, line: ln as u32 });
             }
         }
         Ok(())
@@ -785,14 +660,7 @@ impl Lexicon {
     fn load_organisations(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(
-                line,
-                file,
-                5,
-                "CODE | country | role | name | other names",
-                ln,
-            )?
-            else {
+            let Some(f) = self.expect_fields(line, file, 5, "CODE | country | role | name | other names", ln)? else {
                 continue;
             };
             if f[0].is_empty() || f[3].is_empty() {
@@ -806,16 +674,8 @@ impl Lexicon {
                 }
             };
             let idx = self.organisations.len() as u32;
-            self.organisations.push(Organisation {
-                code: f[0].to_string(),
-                country: opt(f[1]),
-                role: opt(f[2]),
-                name: f[3].to_string(),
-            });
-            let rule = Rule {
-                file,
-                line: ln as u32,
-            };
+            self.organisations.push(Organisation { code: f[0].to_string(), country: opt(f[1]), role: opt(f[2]), name: f[3].to_string() });
+            let rule = Rule { file, line: ln as u32 };
             self.add_phrase(f[3], Entry::Organisation(idx), rule);
             for p in phrases(f[4]) {
                 self.add_phrase(p, Entry::Organisation(idx), rule);
@@ -827,9 +687,7 @@ impl Lexicon {
     fn load_people(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) =
-                self.expect_fields(line, file, 5, "name | other names | code | from | to", ln)?
-            else {
+            let Some(f) = self.expect_fields(line, file, 5, "name | other names | code | from | to", ln)? else {
                 continue;
             };
             let fname = &self.files[file as usize].clone();
@@ -840,35 +698,20 @@ impl Lexicon {
             let to = parse_date(f[4], fname, ln)?;
             if let (Some(a), Some(b)) = (from, to) {
                 if b <= a {
-                    return Err(self.err(
-                        file,
-                        ln,
-                        format!("term ends ({b}) before it starts ({a})"),
-                    ));
+                    return Err(self.err(file, ln, format!("term ends ({b}) before it starts ({a})")));
                 }
             }
-            let rule = Rule {
-                file,
-                line: ln as u32,
-            };
+            let rule = Rule { file, line: ln as u32 };
             let idx = match self.people_by_name.get(f[0]) {
                 Some(&i) => i,
                 None => {
                     let i = self.people.len() as u32;
-                    self.people.push(Person {
-                        name: f[0].to_string(),
-                        terms: Vec::new(),
-                    });
+                    self.people.push(Person { name: f[0].to_string(), terms: Vec::new() });
                     self.people_by_name.insert(f[0].to_string(), i);
                     i
                 }
             };
-            self.people[idx as usize].terms.push(Term {
-                code: f[2].to_string(),
-                from,
-                to,
-                rule,
-            });
+            self.people[idx as usize].terms.push(Term { code: f[2].to_string(), from, to, rule });
             self.add_phrase(f[0], Entry::Person(idx), rule);
             for p in phrases(f[1]) {
                 self.add_phrase(p, Entry::Person(idx), rule);
@@ -883,10 +726,7 @@ impl Lexicon {
             let Some(f) = self.expect_fields(line, file, 2, "ROLE | words", ln)? else {
                 continue;
             };
-            let rule = Rule {
-                file,
-                line: ln as u32,
-            };
+            let rule = Rule { file, line: ln as u32 };
             let entry = if f[0] == "*" {
                 Entry::Head
             } else if is_role(f[0]) {
@@ -897,24 +737,13 @@ impl Lexicon {
                     Entry::Role(r)
                 }
             } else {
-                return Err(self.err(
-                    file,
-                    ln,
-                    format!(
-                        "'{}' is not a role code (three capital letters, or * for a generic head)",
-                        f[0]
-                    ),
-                ));
+                return Err(self.err(file, ln, format!("'{}' is not a role code (three capital letters, or * for a generic head)", f[0])));
             };
             for p in phrases(f[1]) {
                 self.add_phrase(p, entry, rule);
                 if !modifiers {
                     // Pluralise the last word of the phrase.
-                    if let Some((head, last)) = p
-                        .rsplit_once(' ')
-                        .map(|(h, l)| (format!("{h} "), l))
-                        .or(Some((String::new(), p)))
-                    {
+                    if let Some((head, last)) = p.rsplit_once(' ').map(|(h, l)| (format!("{h} "), l)).or(Some((String::new(), p))) {
                         if let Some(pl) = plural(last) {
                             self.add_phrase(&format!("{head}{pl}"), entry, rule);
                         }
@@ -928,14 +757,7 @@ impl Lexicon {
     fn load_irregular(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(
-                line,
-                file,
-                5,
-                "lemma | third person | past | participle | -ing",
-                ln,
-            )?
-            else {
+            let Some(f) = self.expect_fields(line, file, 5, "lemma | third person | past | participle | -ing", ln)? else {
                 continue;
             };
             let lemma = f[0].to_lowercase();
@@ -946,11 +768,7 @@ impl Lexicon {
             let mut forms: [Vec<String>; 4] = Default::default();
             for k in 0..4 {
                 let given: Vec<String> = phrases(f[k + 1]).map(str::to_lowercase).collect();
-                forms[k] = if given.is_empty() {
-                    vec![regular[k].clone()]
-                } else {
-                    given
-                };
+                forms[k] = if given.is_empty() { vec![regular[k].clone()] } else { given };
             }
             self.irregular.insert(lemma, forms);
         }
@@ -1003,25 +821,14 @@ impl Lexicon {
             };
             let f = [code.trim(), patterns.trim()];
             let code = f[0];
-            if code != crate::coder::BLOCK
-                && (!(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()))
-            {
-                return Err(self.err(
-                    file,
-                    ln,
-                    format!("'{code}' is not a CAMEO event code (2 to 4 digits)"),
-                ));
+            if code != crate::coder::BLOCK && (!(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit())) {
+                return Err(self.err(file, ln, format!("'{code}' is not a CAMEO event code (2 to 4 digits)")));
             }
-            let rule = Rule {
-                file,
-                line: ln as u32,
-            };
+            let rule = Rule { file, line: ln as u32 };
             for written in phrases(f[1]) {
-                let expanded = expand(written)
-                    .map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
+                let expanded = expand(written).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
                 for p in &expanded {
-                    self.add_pattern(code, p, rule)
-                        .map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
+                    self.add_pattern(code, p, rule).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
                 }
             }
         }
@@ -1035,10 +842,7 @@ impl Lexicon {
             Item::Verb(v) => Anchor::Verb(v),
             _ => return Err("the anchor must be a word or a verb".to_string()),
         };
-        self.anchors
-            .entry(key)
-            .or_default()
-            .push(self.patterns.len() as u32);
+        self.anchors.entry(key).or_default().push(self.patterns.len() as u32);
         self.patterns.push(pattern);
         Ok(())
     }
@@ -1051,10 +855,8 @@ impl Lexicon {
                 "+" => items.push(Item::Source),
                 "_" => items.push(Item::Any),
                 w if w.starts_with('{') => {
-                    let lemma = w
-                        .strip_prefix('{')
-                        .and_then(|w| w.strip_suffix('}'))
-                        .ok_or_else(|| format!("'{w}' has unbalanced braces"))?;
+                    let lemma =
+                        w.strip_prefix('{').and_then(|w| w.strip_suffix('}')).ok_or_else(|| format!("'{w}' has unbalanced braces"))?;
                     if lemma.is_empty() || lemma.contains(['{', '}']) {
                         return Err(format!("'{w}' is not a verb lemma in braces"));
                     }
@@ -1074,31 +876,17 @@ impl Lexicon {
                 }
             }
         }
-        let anchor = items
-            .iter()
-            .position(|i| matches!(i, Item::Verb(_)))
-            .or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))));
+        let anchor =
+            items.iter().position(|i| matches!(i, Item::Verb(_))).or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))));
         let Some(anchor) = anchor else {
             return Err("needs at least one word or {verb}".to_string());
         };
-        if items.iter().filter(|i| **i == Item::Target).count() > 1
-            || items.iter().filter(|i| **i == Item::Source).count() > 1
-        {
+        if items.iter().filter(|i| **i == Item::Target).count() > 1 || items.iter().filter(|i| **i == Item::Source).count() > 1 {
             return Err("at most one $ and one +".to_string());
         }
         let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
-        let weight = items
-            .iter()
-            .filter(|i| matches!(i, Item::Word(_) | Item::Verb(_)))
-            .count();
-        Ok(Pattern {
-            code: code.to_string(),
-            items,
-            anchor,
-            verbal,
-            rule,
-            weight,
-        })
+        let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_))).count();
+        Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight })
     }
 
     /// Patterns whose anchor can be the token `id`.
@@ -1134,18 +922,9 @@ mod tests {
 
     #[test]
     fn regular_inflections() {
-        assert_eq!(
-            regular_forms("arrest"),
-            ["arrests", "arrested", "arrested", "arresting"].map(String::from)
-        );
-        assert_eq!(
-            regular_forms("accuse"),
-            ["accuses", "accused", "accused", "accusing"].map(String::from)
-        );
-        assert_eq!(
-            regular_forms("deny"),
-            ["denies", "denied", "denied", "denying"].map(String::from)
-        );
+        assert_eq!(regular_forms("arrest"), ["arrests", "arrested", "arrested", "arresting"].map(String::from));
+        assert_eq!(regular_forms("accuse"), ["accuses", "accused", "accused", "accusing"].map(String::from));
+        assert_eq!(regular_forms("deny"), ["denies", "denied", "denied", "denying"].map(String::from));
         assert_eq!(regular_forms("watch")[0], "watches");
         assert_eq!(regular_forms("tie")[3], "tying");
         assert_eq!(regular_forms("agree")[3], "agreeing");
@@ -1155,21 +934,8 @@ mod tests {
     fn shorthand_expands_to_plain_patterns() {
         let mut got = expand("{speak} (with|to) $ [by phone]").expect("expands");
         got.sort();
-        assert_eq!(
-            got,
-            [
-                "{speak} to $",
-                "{speak} to $ by phone",
-                "{speak} with $",
-                "{speak} with $ by phone"
-            ]
-        );
-        assert_eq!(
-            expand("{hold} ~0-2 talks (with $|)")
-                .expect("expands")
-                .len(),
-            6
-        );
+        assert_eq!(got, ["{speak} to $", "{speak} to $ by phone", "{speak} with $", "{speak} with $ by phone"]);
+        assert_eq!(expand("{hold} ~0-2 talks (with $|)").expect("expands").len(), 6);
         assert!(expand("{hold} (talks").is_err());
         assert!(expand("a ~9 b").is_err());
     }
@@ -1187,27 +953,15 @@ mod tests {
     fn fields_strip_comments_but_not_hashes_inside_words() {
         assert_eq!(fields("  # a comment"), None);
         assert_eq!(fields(""), None);
-        assert_eq!(
-            fields("041 | {speak} with $  # phone"),
-            Some(vec!["041", "{speak} with $"])
-        );
+        assert_eq!(fields("041 | {speak} with $  # phone"), Some(vec!["041", "{speak} with $"]));
         assert_eq!(fields("C# | x"), Some(vec!["C#", "x"]));
     }
 
     fn tiny() -> Lexicon {
         let files = vec![
-            (
-                "data/verbs/irregular.txt".to_string(),
-                "speak | | spoke | spoken |\nplan | | planned | planned | planning\n".to_string(),
-            ),
-            (
-                "data/verbs/04-consult.txt".to_string(),
-                "# consult\n041 | {speak} with $\n044 | {meet} $; talks with $\n".to_string(),
-            ),
-            (
-                "data/actors/roles.txt".to_string(),
-                "GOV | prime minister\n".to_string(),
-            ),
+            ("data/verbs/irregular.txt".to_string(), "speak | | spoke | spoken |\nplan | | planned | planned | planning\n".to_string()),
+            ("data/verbs/04-consult.txt".to_string(), "# consult\n041 | {speak} with $\n044 | {meet} $; talks with $\n".to_string()),
+            ("data/actors/roles.txt".to_string(), "GOV | prime minister\n".to_string()),
         ];
         Lexicon::from_texts(files.into_iter()).expect("tiny lexicon loads")
     }
@@ -1225,28 +979,17 @@ mod tests {
     #[test]
     fn patterns_keep_their_line() {
         let lex = tiny();
-        let p = lex
-            .patterns
-            .iter()
-            .find(|p| p.code == "041")
-            .expect("041 loaded");
+        let p = lex.patterns.iter().find(|p| p.code == "041").expect("041 loaded");
         assert_eq!(lex.rule_text(p.rule), "data/verbs/04-consult.txt:2");
         assert!(p.verbal);
-        let talks = lex
-            .patterns
-            .iter()
-            .find(|p| p.code == "044" && !p.verbal)
-            .expect("nominal 044");
+        let talks = lex.patterns.iter().find(|p| p.code == "044" && !p.verbal).expect("nominal 044");
         assert_eq!(talks.weight, 2);
     }
 
     #[test]
     fn role_plurals_are_derived() {
         let lex = tiny();
-        let ids: Vec<Option<TokId>> = ["prime", "ministers"]
-            .iter()
-            .map(|t| lex.token_id(t))
-            .collect();
+        let ids: Vec<Option<TokId>> = ["prime", "ministers"].iter().map(|t| lex.token_id(t)).collect();
         let (len, hits) = lex.longest_phrase(&ids).expect("plural phrase found");
         assert_eq!(len, 2);
         assert!(matches!(hits[0].entry, Entry::Role(_)));
@@ -1254,26 +997,13 @@ mod tests {
 
     #[test]
     fn malformed_lines_name_file_and_line() {
-        let bad = vec![(
-            "data/verbs/01-statement.txt".to_string(),
-            "# ok\n\n01x | {say}\n".to_string(),
-        )];
+        let bad = vec![("data/verbs/01-statement.txt".to_string(), "# ok\n\n01x | {say}\n".to_string())];
         let err = Lexicon::from_texts(bad.into_iter()).expect_err("bad code rejected");
-        assert!(
-            err.to_string()
-                .starts_with("data/verbs/01-statement.txt:3:"),
-            "{err}"
-        );
-        let bad = vec![(
-            "data/actors/people/x.txt".to_string(),
-            "A B | | USAGOV | 2020-01-01 | 2019-01-01\n".to_string(),
-        )];
+        assert!(err.to_string().starts_with("data/verbs/01-statement.txt:3:"), "{err}");
+        let bad = vec![("data/actors/people/x.txt".to_string(), "A B | | USAGOV | 2020-01-01 | 2019-01-01\n".to_string())];
         let err = Lexicon::from_texts(bad.into_iter()).expect_err("reversed term rejected");
         assert!(err.to_string().contains("x.txt:1"), "{err}");
-        let bad = vec![(
-            "data/actors/countries.txt".to_string(),
-            "JPN | Japan | Nippon\n".to_string(),
-        )];
+        let bad = vec![("data/actors/countries.txt".to_string(), "JPN | Japan | Nippon\n".to_string())];
         assert!(Lexicon::from_texts(bad.into_iter()).is_err());
     }
 

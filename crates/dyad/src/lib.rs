@@ -22,6 +22,7 @@ pub mod events;
 pub mod html;
 pub mod lexicon;
 pub mod record;
+pub mod status;
 pub mod text;
 pub mod time;
 

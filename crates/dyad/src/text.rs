@@ -149,45 +149,17 @@ fn line_breaks(c: char) -> u32 {
 
 #[inline]
 fn is_opener(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\''
-            | '\u{201C}'
-            | '\u{2018}'
-            | '\u{201E}'
-            | '('
-            | '['
-            | '{'
-            | '\u{00AB}'
-            | '\u{2039}'
-            | '\u{00BF}'
-            | '\u{00A1}'
-    )
+    matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{201E}' | '(' | '[' | '{' | '\u{00AB}' | '\u{2039}' | '\u{00BF}' | '\u{00A1}')
 }
 
 #[inline]
 fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '}' | '\u{00BB}' | '\u{203A}'
-    )
+    matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')' | ']' | '}' | '\u{00BB}' | '\u{203A}')
 }
 
 #[inline]
 fn is_bullet(c: char) -> bool {
-    matches!(
-        c,
-        '\u{2022}'
-            | '*'
-            | '-'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{00B7}'
-            | '\u{25AA}'
-            | '\u{25CF}'
-            | '\u{25E6}'
-            | '\u{2023}'
-    )
+    matches!(c, '\u{2022}' | '*' | '-' | '\u{2013}' | '\u{2014}' | '\u{00B7}' | '\u{25AA}' | '\u{25CF}' | '\u{25E6}' | '\u{2023}')
 }
 
 /// Append the normalised form of `c` to `out`.
@@ -196,9 +168,7 @@ fn push_norm(out: &mut String, c: char) {
     match c {
         '\u{00AD}' => {}
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' => out.push('\''),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => {
-            out.push('"')
-        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
         '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
         '\u{2026}' => out.push_str("..."),
         c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
@@ -244,20 +214,17 @@ fn first_char(text: &str, t: &Token) -> char {
 
 /// Abbreviations that (almost) never end a sentence: titles, months, "No.", "vs.".
 const TITLE_ABBREVS: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "drs", "gen", "gens", "lt", "col", "capt", "cpt", "sgt", "cpl",
-    "pvt", "maj", "adm", "brig", "cmdr", "cdr", "sen", "sens", "rep", "reps", "gov", "govs",
-    "pres", "prof", "mt", "ft", "rev", "hon", "rt", "amb", "supt", "insp", "det", "fr", "messrs",
-    "mme", "mlle", "no", "nos", "vs", "fig", "jan", "feb", "mar", "apr", "aug", "sep", "sept",
-    "oct", "nov", "dec",
+    "mr", "mrs", "ms", "mx", "dr", "drs", "gen", "gens", "lt", "col", "capt", "cpt", "sgt", "cpl", "pvt", "maj", "adm", "brig", "cmdr",
+    "cdr", "sen", "sens", "rep", "reps", "gov", "govs", "pres", "prof", "mt", "ft", "rev", "hon", "rt", "amb", "supt", "insp", "det", "fr",
+    "messrs", "mme", "mlle", "no", "nos", "vs", "fig", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
 /// Abbreviations that often end a sentence: company suffixes, "Jr.", "St."
 /// (street or saint), "Jun."/"Jul." (also given names), US states.
 const AMBIG_ABBREVS: &[&str] = &[
-    "st", "jun", "jul", "inc", "corp", "ltd", "co", "bros", "jr", "sr", "ave", "blvd", "dept",
-    "univ", "est", "approx", "ala", "ariz", "ark", "calif", "colo", "conn", "fla", "ga", "kan",
-    "kans", "ky", "la", "md", "mich", "minn", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
-    "tenn", "tex", "va", "vt", "wis", "wyo",
+    "st", "jun", "jul", "inc", "corp", "ltd", "co", "bros", "jr", "sr", "ave", "blvd", "dept", "univ", "est", "approx", "ala", "ariz",
+    "ark", "calif", "colo", "conn", "fla", "ga", "kan", "kans", "ky", "la", "md", "mich", "minn", "mo", "mont", "neb", "nev", "okla",
+    "ore", "pa", "tenn", "tex", "va", "vt", "wis", "wyo",
 ];
 
 /// Abbreviations recognised even when written in lowercase.
@@ -394,8 +361,8 @@ const AGENCIES: &[&str] = &[
 
 /// Lowercase particles allowed inside a dateline place name ("Rio de Janeiro").
 const PLACE_PARTICLES: &[&str] = &[
-    "de", "da", "del", "do", "dos", "das", "di", "du", "la", "le", "al", "el", "of", "upon", "am",
-    "an", "der", "van", "von", "y", "es", "sur",
+    "de", "da", "del", "do", "dos", "das", "di", "du", "la", "le", "al", "el", "of", "upon", "am", "an", "der", "van", "von", "y", "es",
+    "sur",
 ];
 
 #[inline]
@@ -461,13 +428,7 @@ impl<'a> Lexer<'a> {
     #[inline]
     fn push(&mut self, start: usize, end: usize, norm: String, kind: TokenKind, gap: u8) {
         let cap = self.peek(start).is_some_and(|(c, _)| c.is_uppercase());
-        self.tokens.push(Token {
-            start,
-            end,
-            norm,
-            kind,
-            cap,
-        });
+        self.tokens.push(Token { start, end, norm, kind, cap });
         self.gaps.push(gap);
     }
 
@@ -512,13 +473,7 @@ impl<'a> Lexer<'a> {
                 i += l;
                 continue;
             }
-            if c == ' '
-                || c == '\t'
-                || c.is_whitespace()
-                || c.is_control()
-                || is_format(c)
-                || is_mark(c)
-            {
+            if c == ' ' || c == '\t' || c.is_whitespace() || c.is_control() || is_format(c) || is_mark(c) {
                 ws = true;
                 i += l;
                 continue;
@@ -583,9 +538,7 @@ impl<'a> Lexer<'a> {
             if is_apostrophe(c) {
                 match next {
                     Some((n, nl)) if n.is_alphabetic() => {
-                        if (n == 's' || n == 'S')
-                            && !self.peek(j + l + nl).is_some_and(|(x, _)| is_word_char(x))
-                        {
+                        if (n == 's' || n == 'S') && !self.peek(j + l + nl).is_some_and(|(x, _)| is_word_char(x)) {
                             break; // possessive 's: its own token
                         }
                         seg += 1;
@@ -619,11 +572,7 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self, start: usize, gap: u8) -> usize {
         let (mut end, dotted) = self.scan_word(start);
-        if !dotted
-            && self.b.get(end) == Some(&b'.')
-            && self.b.get(end + 1) != Some(&b'.')
-            && self.absorbs_dot(start, end)
-        {
+        if !dotted && self.b.get(end) == Some(&b'.') && self.b.get(end + 1) != Some(&b'.') && self.absorbs_dot(start, end) {
             end += 1;
         }
         let norm = norm_of(&self.s[start..end]);
@@ -665,18 +614,8 @@ impl<'a> Lexer<'a> {
             return end;
         }
         if let Some((n, nl)) = self.peek(end + l) {
-            if (n == 's' || n == 'S')
-                && !self
-                    .peek(end + l + nl)
-                    .is_some_and(|(x, _)| is_word_char(x))
-            {
-                self.tokens.push(Token {
-                    start: end,
-                    end: end + l + nl,
-                    norm: "'s".to_string(),
-                    kind: TokenKind::Word,
-                    cap: false,
-                });
+            if (n == 's' || n == 'S') && !self.peek(end + l + nl).is_some_and(|(x, _)| is_word_char(x)) {
+                self.tokens.push(Token { start: end, end: end + l + nl, norm: "'s".to_string(), kind: TokenKind::Word, cap: false });
                 self.gaps.push(0);
                 return end + l + nl;
             }
@@ -685,19 +624,9 @@ impl<'a> Lexer<'a> {
         let ends_in_s = end > start && matches!(self.b[end - 1], b's' | b'S');
         if ends_in_s && !self.open_sq && c != '\u{2018}' {
             let rest = &self.b[end + l..];
-            let k = rest
-                .iter()
-                .take(4)
-                .take_while(|b| **b == b' ' || **b == b'\t')
-                .count();
+            let k = rest.iter().take(4).take_while(|b| **b == b' ' || **b == b'\t').count();
             if k > 0 && rest.get(k).is_some_and(u8::is_ascii_alphanumeric) {
-                self.tokens.push(Token {
-                    start: end,
-                    end: end + l,
-                    norm: "'s".to_string(),
-                    kind: TokenKind::Word,
-                    cap: false,
-                });
+                self.tokens.push(Token { start: end, end: end + l, norm: "'s".to_string(), kind: TokenKind::Word, cap: false });
                 self.gaps.push(0);
                 return end + l;
             }
@@ -718,10 +647,7 @@ impl<'a> Lexer<'a> {
             }
             break;
         }
-        let k = j + b[j..]
-            .iter()
-            .take_while(|x| x.is_ascii_alphabetic())
-            .count();
+        let k = j + b[j..].iter().take_while(|x| x.is_ascii_alphabetic()).count();
         if k > j {
             let mut buf = [0u8; 8];
             let suffix = ascii_lower(&b[j..k], &mut buf);
@@ -755,9 +681,7 @@ impl<'a> Lexer<'a> {
         if matches!(c, '\'' | '\u{2018}' | '\u{201B}') {
             let after_space_or_open = gap & GAP_WS != 0
                 || self.tokens.last().is_none()
-                || self.tokens.last().is_some_and(|t| {
-                    t.kind == TokenKind::Punct && is_opener(first_char(self.s, t))
-                });
+                || self.tokens.last().is_some_and(|t| t.kind == TokenKind::Punct && is_opener(first_char(self.s, t)));
             if next_alnum && (c == '\u{2018}' || after_space_or_open) {
                 self.open_sq = true;
             } else if c == '\'' && !next_alnum {
@@ -806,9 +730,7 @@ impl<'a> Splitter<'a> {
                 continue;
             }
             let p = &toks[i - 1];
-            if p.kind == TokenKind::Number
-                || (p.kind == TokenKind::Word && !surface_ends_with_dot(text, p))
-            {
+            if p.kind == TokenKind::Number || (p.kind == TokenKind::Word && !surface_ends_with_dot(text, p)) {
                 word_line_ends += 1;
                 if toks[i].kind == TokenKind::Word && !toks[i].cap {
                     lower_continuations += 1;
@@ -816,13 +738,7 @@ impl<'a> Splitter<'a> {
             }
         }
         let wrapped = lower_continuations >= 2 && lower_continuations * 5 >= word_line_ends;
-        Splitter {
-            text,
-            toks,
-            gaps,
-            wrapped,
-            out: Vec::with_capacity(toks.len() / 16 + 1),
-        }
+        Splitter { text, toks, gaps, wrapped, out: Vec::with_capacity(toks.len() / 16 + 1) }
     }
 
     #[inline]
@@ -856,14 +772,13 @@ impl<'a> Splitter<'a> {
             TokenKind::Punct => match self.fc(i) {
                 '.' if t.norm == "..." => Some(Term::Ellipsis),
                 '.' | '\u{3002}' => Some(Term::Stop { period: true }),
-                '?' | '!' | '\u{FF01}' | '\u{FF1F}' | '\u{203C}' | '\u{2047}' | '\u{2048}'
-                | '\u{2049}' => Some(Term::Stop { period: false }),
+                '?' | '!' | '\u{FF01}' | '\u{FF1F}' | '\u{203C}' | '\u{2047}' | '\u{2048}' | '\u{2049}' => {
+                    Some(Term::Stop { period: false })
+                }
                 '\u{2026}' => Some(Term::Ellipsis),
                 _ => None,
             },
-            TokenKind::Word if surface_ends_with_dot(self.text, t) => {
-                Some(Term::Abbrev(abbrev_class(&t.norm)))
-            }
+            TokenKind::Word if surface_ends_with_dot(self.text, t) => Some(Term::Abbrev(abbrev_class(&t.norm))),
             _ => None,
         }
     }
@@ -905,9 +820,7 @@ impl<'a> Splitter<'a> {
 
     fn has_upper(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        self.text
-            .get(t.start..t.end)
-            .is_some_and(|s| s.chars().any(char::is_uppercase))
+        self.text.get(t.start..t.end).is_some_and(|s| s.chars().any(char::is_uppercase))
     }
 
     /// Should the sentence end before token `e`, given the terminator at `i`
@@ -969,11 +882,7 @@ impl<'a> Splitter<'a> {
             }
             let c = self.fc(e);
             let attached = !self.ws(e);
-            let closes = if attached {
-                is_closer(c)
-            } else {
-                matches!(c, '\u{201D}' | '\u{00BB}' | ')' | ']' | '}')
-            };
+            let closes = if attached { is_closer(c) } else { matches!(c, '\u{201D}' | '\u{00BB}' | ')' | ']' | '}') };
             if !closes {
                 break;
             }
@@ -994,11 +903,7 @@ impl<'a> Splitter<'a> {
                     s = i;
                     last_soft = s;
                 } else if i - s >= MAX_SENTENCE_TOKENS {
-                    let p = if last_soft > s + MAX_SENTENCE_TOKENS / 2 && last_soft < i {
-                        last_soft
-                    } else {
-                        i
-                    };
+                    let p = if last_soft > s + MAX_SENTENCE_TOKENS / 2 && last_soft < i { last_soft } else { i };
                     self.push(s, p);
                     s = p;
                     last_soft = s;
@@ -1031,17 +936,8 @@ impl<'a> Splitter<'a> {
         while s < e {
             let end = e.min(s + MAX_SENTENCE_TOKENS);
             let paragraph_start = s == 0 || self.nl(s) >= 1;
-            let body = if paragraph_start {
-                self.dateline(s, end).unwrap_or(s)
-            } else {
-                s
-            };
-            self.out.push(Sentence {
-                tokens: s..end,
-                body,
-                start: self.toks[s].start,
-                end: self.toks[end - 1].end,
-            });
+            let body = if paragraph_start { self.dateline(s, end).unwrap_or(s) } else { s };
+            self.out.push(Sentence { tokens: s..end, body, start: self.toks[s].start, end: self.toks[end - 1].end });
             s = end;
         }
     }
@@ -1082,10 +978,7 @@ impl<'a> Splitter<'a> {
     }
 
     fn is_month(&self, k: usize) -> bool {
-        self.toks.get(k).is_some_and(|t| {
-            t.kind == TokenKind::Word
-                && in_list(MONTHS, t.norm.strip_suffix('.').unwrap_or(&t.norm))
-        })
+        self.toks.get(k).is_some_and(|t| t.kind == TokenKind::Word && in_list(MONTHS, t.norm.strip_suffix('.').unwrap_or(&t.norm)))
     }
 
     fn is_day(&self, k: usize) -> bool {
@@ -1098,11 +991,7 @@ impl<'a> Splitter<'a> {
     }
 
     fn is_year(&self, k: usize) -> bool {
-        self.toks.get(k).is_some_and(|t| {
-            t.kind == TokenKind::Number
-                && t.norm.len() == 4
-                && t.norm.bytes().all(|b| b.is_ascii_digit())
-        })
+        self.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number && t.norm.len() == 4 && t.norm.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// "May 25", "Jan. 5, 2024", "25 May 2024" starting at `k`.
@@ -1164,8 +1053,7 @@ impl<'a> Splitter<'a> {
             agency = Some(known);
             k = m + 1;
         }
-        let is_dash =
-            |k: usize| k < e && self.toks[k].kind == TokenKind::Punct && self.toks[k].norm == "-";
+        let is_dash = |k: usize| k < e && self.toks[k].kind == TokenKind::Punct && self.toks[k].norm == "-";
         let (body, dash) = if is_dash(k) {
             let mut m = k;
             while is_dash(m) {
@@ -1182,15 +1070,8 @@ impl<'a> Splitter<'a> {
         // "Kyiv — The mayor said": a mixed-case place before a dash counts only when
         // a capitalised sentence starter follows ("Ishiba — who took office ..." is
         // an aside, not a dateline).
-        let starter_follows = self
-            .toks
-            .get(body)
-            .is_some_and(|t| t.kind == TokenKind::Word && t.cap && in_list(STARTERS, &t.norm));
-        let trusted = all_caps
-            || has_date
-            || agency == Some(true)
-            || (agency.is_some() && dash)
-            || (dash && starter_follows);
+        let starter_follows = self.toks.get(body).is_some_and(|t| t.kind == TokenKind::Word && t.cap && in_list(STARTERS, &t.norm));
+        let trusted = all_caps || has_date || agency == Some(true) || (agency.is_some() && dash) || (dash && starter_follows);
         (trusted && body < e).then_some(body)
     }
 }
@@ -1201,11 +1082,7 @@ mod tests {
 
     /// Sentence surfaces (from the byte spans).
     fn sents(text: &str) -> Vec<&str> {
-        analyse(text)
-            .sentences
-            .iter()
-            .map(|s| &text[s.start..s.end])
-            .collect()
+        analyse(text).sentences.iter().map(|s| &text[s.start..s.end]).collect()
     }
 
     fn norms(text: &str) -> Vec<String> {
@@ -1213,26 +1090,13 @@ mod tests {
     }
 
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {
-        analyse(text)
-            .tokens
-            .into_iter()
-            .map(|t| (t.norm, t.kind))
-            .collect()
+        analyse(text).tokens.into_iter().map(|t| (t.norm, t.kind)).collect()
     }
 
     /// Body text of each sentence (from its first body token to its end).
     fn bodies(text: &str) -> Vec<&str> {
         let a = analyse(text);
-        a.sentences
-            .iter()
-            .map(|s| {
-                if s.body == s.tokens.end {
-                    ""
-                } else {
-                    &text[a.tokens[s.body].start..s.end]
-                }
-            })
-            .collect()
+        a.sentences.iter().map(|s| if s.body == s.tokens.end { "" } else { &text[a.tokens[s.body].start..s.end] }).collect()
     }
 
     /// Structural invariants that must hold for any input.
@@ -1266,18 +1130,7 @@ mod tests {
     fn words_keep_inner_hyphens_and_apostrophes() {
         assert_eq!(
             norms("al-Qaida met Kim Jong-un one-on-one, President-elect at 5 o'clock"),
-            [
-                "al-qaida",
-                "met",
-                "kim",
-                "jong-un",
-                "one-on-one",
-                ",",
-                "president-elect",
-                "at",
-                "5",
-                "o'clock"
-            ]
+            ["al-qaida", "met", "kim", "jong-un", "one-on-one", ",", "president-elect", "at", "5", "o'clock"]
         );
         assert_eq!(norms("Côte d'Ivoire won't"), ["côte", "d'ivoire", "won't"]);
     }
@@ -1304,22 +1157,12 @@ mod tests {
             ("jan.", TokenKind::Word),
             ("5", TokenKind::Number),
         ];
-        let want: Vec<(String, TokenKind)> =
-            want.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+        let want: Vec<(String, TokenKind)> = want.iter().map(|(n, k)| (n.to_string(), *k)).collect();
         assert_eq!(k, want);
         assert_eq!(norms("the No. 2 official"), ["the", "no.", "2", "official"]);
-        assert_eq!(
-            norms("She said no. Then"),
-            ["she", "said", "no", ".", "then"]
-        );
-        assert_eq!(
-            norms("at 5 p.m., e.g. now"),
-            ["at", "5", "p.m.", ",", "e.g.", "now"]
-        );
-        assert_eq!(
-            norms("U.S.-backed forces"),
-            ["u.s.", "-", "backed", "forces"]
-        );
+        assert_eq!(norms("She said no. Then"), ["she", "said", "no", ".", "then"]);
+        assert_eq!(norms("at 5 p.m., e.g. now"), ["at", "5", "p.m.", ",", "e.g.", "now"]);
+        assert_eq!(norms("U.S.-backed forces"), ["u.s.", "-", "backed", "forces"]);
         assert_eq!(norms("George W. Bush"), ["george", "w.", "bush"]);
     }
 
@@ -1361,33 +1204,15 @@ mod tests {
     fn possessives() {
         let a = analyse("Abe’s widow and the leaders' talks");
         let n: Vec<&str> = a.tokens.iter().map(|t| t.norm.as_str()).collect();
-        assert_eq!(
-            n,
-            ["abe", "'s", "widow", "and", "the", "leaders", "'s", "talks"]
-        );
+        assert_eq!(n, ["abe", "'s", "widow", "and", "the", "leaders", "'s", "talks"]);
         assert_eq!(a.tokens[1].kind, TokenKind::Word);
         assert_eq!(&"Abe’s widow"[a.tokens[1].start..a.tokens[1].end], "’s");
         assert_eq!(norms("Israel's army"), ["israel", "'s", "army"]);
-        assert_eq!(
-            norms("James’ car and the ministers’ meeting"),
-            [
-                "james",
-                "'s",
-                "car",
-                "and",
-                "the",
-                "ministers",
-                "'s",
-                "meeting"
-            ]
-        );
+        assert_eq!(norms("James’ car and the ministers’ meeting"), ["james", "'s", "car", "and", "the", "ministers", "'s", "meeting"]);
         assert_eq!(norms("ABE'S"), ["abe", "'s"]);
         assert_eq!(norms("the U.S.'s role"), ["the", "u.s.", "'s", "role"]);
         // A single-quoted word ending in s is a quotation, not a possessive.
-        assert_eq!(
-            norms("called them 'traitors' on Monday"),
-            ["called", "them", "'", "traitors", "'", "on", "monday"]
-        );
+        assert_eq!(norms("called them 'traitors' on Monday"), ["called", "them", "'", "traitors", "'", "on", "monday"]);
         // 's followed by more letters is not a possessive.
         assert_eq!(norms("o'sullivan"), ["o'sullivan"]);
     }
@@ -1396,13 +1221,7 @@ mod tests {
     fn curly_quotes_dashes_and_cap() {
         let a = analyse("“We won’t go” — Ishiba – said ― − ‘no’");
         let n: Vec<&str> = a.tokens.iter().map(|t| t.norm.as_str()).collect();
-        assert_eq!(
-            n,
-            [
-                "\"", "we", "won't", "go", "\"", "-", "ishiba", "-", "said", "-", "-", "'", "no",
-                "'"
-            ]
-        );
+        assert_eq!(n, ["\"", "we", "won't", "go", "\"", "-", "ishiba", "-", "said", "-", "-", "'", "no", "'"]);
         let caps: Vec<bool> = a.tokens.iter().map(|t| t.cap).collect();
         assert!(caps[1] && caps[6]);
         assert!(!caps[0] && !caps[2] && !caps[8]);
@@ -1420,8 +1239,7 @@ mod tests {
 
     #[test]
     fn byte_offsets_round_trip_with_multibyte_text() {
-        let text =
-            "Ishiba Shigeru (石破茂) met Zelenskyy’s envoy in Kyiv — “naïve”, said Ştefan… 😀!";
+        let text = "Ishiba Shigeru (石破茂) met Zelenskyy’s envoy in Kyiv — “naïve”, said Ştefan… 😀!";
         let a = check_invariants(text);
         for t in &a.tokens {
             let surface = &text[t.start..t.end];
@@ -1434,13 +1252,7 @@ mod tests {
         assert!(surfaces.contains(&"Ştefan"));
         assert!(surfaces.contains(&"…"));
         assert!(surfaces.contains(&"😀"));
-        assert_eq!(
-            a.tokens
-                .iter()
-                .find(|t| t.norm == "...")
-                .map(|t| t.end - t.start),
-            Some(3)
-        );
+        assert_eq!(a.tokens.iter().find(|t| t.norm == "...").map(|t| t.end - t.start), Some(3));
     }
 
     #[test]
@@ -1456,42 +1268,23 @@ mod tests {
     fn simple_split() {
         assert_eq!(
             sents("Troops crossed the border. Officials denied it! Was it true? Nobody knows."),
-            [
-                "Troops crossed the border.",
-                "Officials denied it!",
-                "Was it true?",
-                "Nobody knows."
-            ]
+            ["Troops crossed the border.", "Officials denied it!", "Was it true?", "Nobody knows."]
         );
     }
 
     #[test]
     fn title_abbreviations_do_not_split() {
-        for abbr in [
-            "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Lt.", "Col.", "Capt.", "Sgt.", "Sen.", "Rep.",
-            "Gov.", "Pres.", "Prof.",
-        ] {
+        for abbr in ["Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Lt.", "Col.", "Capt.", "Sgt.", "Sen.", "Rep.", "Gov.", "Pres.", "Prof."] {
             let text = format!("Yesterday {abbr} Smith met the envoy. The talks ended.");
             assert_eq!(sents(&text).len(), 2, "{text}");
-            assert_eq!(
-                sents(&text)[0],
-                format!("Yesterday {abbr} Smith met the envoy.")
-            );
+            assert_eq!(sents(&text)[0], format!("Yesterday {abbr} Smith met the envoy."));
         }
-        for month in [
-            "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
-        ] {
+        for month in ["Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec."] {
             let text = format!("The vote is on {month} 12 in the capital. It may slip.");
             assert_eq!(sents(&text).len(), 2, "{text}");
         }
         let text = "He lives at No. 10 Downing Street. Nos. 3 and 4 are empty.";
-        assert_eq!(
-            sents(text),
-            [
-                "He lives at No. 10 Downing Street.",
-                "Nos. 3 and 4 are empty."
-            ]
-        );
+        assert_eq!(sents(text), ["He lives at No. 10 Downing Street.", "Nos. 3 and 4 are empty."]);
         let text = "It was Brazil vs. Argentina in the final. Brazil won.";
         assert_eq!(sents(text).len(), 2);
         let text = "Allies, e.g. France, and partners, i.e. Japan, agreed. Others did not.";
@@ -1510,21 +1303,12 @@ mod tests {
             let text = format!("Acme {abbr} Chief Executive Jane Roe resigned.");
             assert_eq!(sents(&text).len(), 1, "{text}");
         }
-        assert_eq!(
-            sents("Pilgrims went to St. Peter's Square. It rained.").len(),
-            2
-        );
+        assert_eq!(sents("Pilgrims went to St. Peter's Square. It rained.").len(), 2);
         assert_eq!(sents("He lives on Main St. The house burned.").len(), 2);
-        assert_eq!(
-            sents("The vote is on Jun. 5 in Seoul. It may slip.").len(),
-            2
-        );
+        assert_eq!(sents("The vote is on Jun. 5 in Seoul. It may slip.").len(), 2);
         assert_eq!(sents("The envoy was Ma Jun. The talks failed.").len(), 2);
         let text = "They sold arms, ammunition, etc. Russia objected.";
-        assert_eq!(
-            sents(text),
-            ["They sold arms, ammunition, etc.", "Russia objected."]
-        );
+        assert_eq!(sents(text), ["They sold arms, ammunition, etc.", "Russia objected."]);
         let text = "They sold arms, etc. to the rebels.";
         assert_eq!(sents(text).len(), 1);
     }
@@ -1534,79 +1318,43 @@ mod tests {
         // Ambiguous before a capitalised content word: not split.
         for abbr in ["U.S.", "U.N.", "U.K.", "E.U."] {
             let text = format!("The {abbr} Ambassador spoke. Then she left.");
-            assert_eq!(
-                sents(&text),
-                [
-                    format!("The {abbr} Ambassador spoke."),
-                    "Then she left.".to_string()
-                ]
-            );
-            let text =
-                format!("Sanctions were imposed by the {abbr} Officials in Moscow protested.");
+            assert_eq!(sents(&text), [format!("The {abbr} Ambassador spoke."), "Then she left.".to_string()]);
+            let text = format!("Sanctions were imposed by the {abbr} Officials in Moscow protested.");
             assert_eq!(sents(&text).len(), 1, "{text}");
             // A closed-class sentence starter ends it.
             let text = format!("Sanctions were imposed by the {abbr} They took effect at once.");
             assert_eq!(sents(&text).len(), 2, "{text}");
             // A line break ends it.
-            let text =
-                format!("Sanctions were imposed by the {abbr}\nOfficials in Moscow protested.");
+            let text = format!("Sanctions were imposed by the {abbr}\nOfficials in Moscow protested.");
             assert_eq!(sents(&text).len(), 2, "{text}");
         }
-        assert_eq!(
-            sents("The U.S.-led coalition struck. It was night.").len(),
-            2
-        );
+        assert_eq!(sents("The U.S.-led coalition struck. It was night.").len(), 2);
     }
 
     #[test]
     fn decimals_and_initials() {
         assert_eq!(
             sents("Growth slowed to 3.5 percent in May. Prices rose 0.2 percent."),
-            [
-                "Growth slowed to 3.5 percent in May.",
-                "Prices rose 0.2 percent."
-            ]
+            ["Growth slowed to 3.5 percent in May.", "Prices rose 0.2 percent."]
         );
-        assert_eq!(
-            sents("George W. Bush met John F. Kennedy Jr. in a dream. It was odd.").len(),
-            2
-        );
+        assert_eq!(sents("George W. Bush met John F. Kennedy Jr. in a dream. It was odd.").len(), 2);
         assert_eq!(sents("J.D. Vance spoke. He was brief.").len(), 2);
         assert_eq!(sents("The meeting is at 10 a.m. Friday in Rome.").len(), 1);
-        assert_eq!(
-            sents("The meeting began at 10 a.m. The talks lasted an hour.").len(),
-            2
-        );
+        assert_eq!(sents("The meeting began at 10 a.m. The talks lasted an hour.").len(), 2);
     }
 
     #[test]
     fn quotations() {
         assert_eq!(
             sents("\"We will not retreat,\" the general said. \"They will.\" Then he left."),
-            [
-                "\"We will not retreat,\" the general said.",
-                "\"They will.\"",
-                "Then he left."
-            ]
+            ["\"We will not retreat,\" the general said.", "\"They will.\"", "Then he left."]
         );
-        assert_eq!(
-            sents("He said: “The border is closed.” Trade stopped."),
-            ["He said: “The border is closed.”", "Trade stopped."]
-        );
+        assert_eq!(sents("He said: “The border is closed.” Trade stopped."), ["He said: “The border is closed.”", "Trade stopped."]);
         assert_eq!(sents("\"Why now?\" he asked the minister.").len(), 1);
         assert_eq!(sents("\"Get out!\" shouted the crowd.").len(), 1);
-        assert_eq!(
-            sents("The minister (who resigned.) was absent. Others came.").len(),
-            2
-        );
-        assert_eq!(
-            sents("He left. (He came back later.) Others stayed.").len(),
-            3
-        );
-        assert_eq!(
-            sents("He called it 'a farce.' The court disagreed.").len(),
-            2
-        );
+        assert_eq!(sents("The minister (who resigned.) was absent. Others came.").len(), 2);
+        assert_eq!(sents("He left. (He came back later.) Others stayed.").len(), 3);
+        assert_eq!(sents("He called it 'a farce.' The court disagreed.").len(), 2);
     }
 
     #[test]
@@ -1619,10 +1367,7 @@ mod tests {
 
     #[test]
     fn question_and_exclamation_runs() {
-        assert_eq!(
-            sents("Really?! Yes. Wow!!! Fine."),
-            ["Really?!", "Yes.", "Wow!!!", "Fine."]
-        );
+        assert_eq!(sents("Really?! Yes. Wow!!! Fine."), ["Really?!", "Yes.", "Wow!!!", "Fine."]);
     }
 
     #[test]
@@ -1634,10 +1379,7 @@ mod tests {
     #[test]
     fn paragraph_breaks() {
         // Blank line always ends a sentence, even without punctuation or after Mr.
-        assert_eq!(
-            sents("The talks went on\n\nthe rebels waited"),
-            ["The talks went on", "the rebels waited"]
-        );
+        assert_eq!(sents("The talks went on\n\nthe rebels waited"), ["The talks went on", "the rebels waited"]);
         assert_eq!(sents("Mr.\n\nSmith came").len(), 2);
         // Headline: line without final punctuation followed by a capitalised line.
         assert_eq!(
@@ -1646,10 +1388,7 @@ mod tests {
         );
         assert_eq!(sents("One line.\nAnother line.\r\n\r\nThird").len(), 3);
         // A line ending in a comma continues.
-        assert_eq!(
-            sents("The talks, held in Rome,\nBerlin and Paris, ended.").len(),
-            1
-        );
+        assert_eq!(sents("The talks, held in Rome,\nBerlin and Paris, ended.").len(), 1);
     }
 
     #[test]
@@ -1664,10 +1403,7 @@ mod tests {
         let text = word.repeat(1_000_000 / word.len());
         let a = check_invariants(&text);
         assert!(a.sentences.len() >= 600, "{}", a.sentences.len());
-        assert!(a
-            .sentences
-            .iter()
-            .all(|s| s.tokens.len() == MAX_SENTENCE_TOKENS || s.tokens.end == a.tokens.len()));
+        assert!(a.sentences.iter().all(|s| s.tokens.len() == MAX_SENTENCE_TOKENS || s.tokens.end == a.tokens.len()));
         // Prefer a comma in the second half of the window.
         let mut text = String::new();
         for i in 0..400 {
@@ -1696,49 +1432,19 @@ mod tests {
     #[test]
     fn datelines() {
         let cases = [
-            (
-                "BAGHDAD -- Iraqi forces retook the town.",
-                "Iraqi forces retook the town.",
-            ),
-            (
-                "BEIRUT — Israeli jets struck the south.",
-                "Israeli jets struck the south.",
-            ),
-            (
-                "NAIROBI, Kenya (AP) — Kenyan police fired tear gas.",
-                "Kenyan police fired tear gas.",
-            ),
-            (
-                "New Delhi, May 25 (IANS) US President Joe Biden called Modi.",
-                "US President Joe Biden called Modi.",
-            ),
-            (
-                "Brussels, Feb 21 : The EU agreed new sanctions.",
-                "The EU agreed new sanctions.",
-            ),
-            (
-                "WASHINGTON (Reuters) - The Senate passed the bill.",
-                "The Senate passed the bill.",
-            ),
-            (
-                "LONDON, March 3 (Reuters) - Britain summoned the envoy.",
-                "Britain summoned the envoy.",
-            ),
-            (
-                "RIO DE JANEIRO, Nov. 18, 2024 (AFP) -- Leaders gathered.",
-                "Leaders gathered.",
-            ),
-            (
-                "SEATTLE, Wash. (AP) — Workers went on strike.",
-                "Workers went on strike.",
-            ),
+            ("BAGHDAD -- Iraqi forces retook the town.", "Iraqi forces retook the town."),
+            ("BEIRUT — Israeli jets struck the south.", "Israeli jets struck the south."),
+            ("NAIROBI, Kenya (AP) — Kenyan police fired tear gas.", "Kenyan police fired tear gas."),
+            ("New Delhi, May 25 (IANS) US President Joe Biden called Modi.", "US President Joe Biden called Modi."),
+            ("Brussels, Feb 21 : The EU agreed new sanctions.", "The EU agreed new sanctions."),
+            ("WASHINGTON (Reuters) - The Senate passed the bill.", "The Senate passed the bill."),
+            ("LONDON, March 3 (Reuters) - Britain summoned the envoy.", "Britain summoned the envoy."),
+            ("RIO DE JANEIRO, Nov. 18, 2024 (AFP) -- Leaders gathered.", "Leaders gathered."),
+            ("SEATTLE, Wash. (AP) — Workers went on strike.", "Workers went on strike."),
             ("UNITED NATIONS: Members voted.", "Members voted."),
             ("WASHINGTON, D.C. (AP) — Congress met.", "Congress met."),
             ("ST. LOUIS (AP) -- Police arrived.", "Police arrived."),
-            (
-                "Kyiv — The mayor ordered an evacuation.",
-                "The mayor ordered an evacuation.",
-            ),
+            ("Kyiv — The mayor ordered an evacuation.", "The mayor ordered an evacuation."),
         ];
         for (text, body) in cases {
             assert_eq!(sents(text).len(), 1, "{text}");
@@ -1797,9 +1503,10 @@ mod tests {
 
     #[test]
     fn fuzz_random_text_never_panics_and_keeps_invariants() {
-        let pool: Vec<char> = "aAsSzZ09 .,;:!?'\"-()[]$%\n\r\t\u{AD}\u{A0}\u{200B}\u{200D}\u{301}’‘“”–—…€éÉ中😀\u{2028}\u{2029}\u{FEFF}\u{0}\u{7F}İß"
-            .chars()
-            .collect();
+        let pool: Vec<char> =
+            "aAsSzZ09 .,;:!?'\"-()[]$%\n\r\t\u{AD}\u{A0}\u{200B}\u{200D}\u{301}’‘“”–—…€éÉ中😀\u{2028}\u{2029}\u{FEFF}\u{0}\u{7F}İß"
+                .chars()
+                .collect();
         let words = [
             "Mr.",
             "U.S.",
@@ -1834,10 +1541,7 @@ mod tests {
             }
             let a = check_invariants(&text);
             for t in &a.tokens {
-                assert!(
-                    !t.norm.is_empty() || text[t.start..t.end].chars().all(|c| c == '\u{AD}'),
-                    "round {round}: {text:?}"
-                );
+                assert!(!t.norm.is_empty() || text[t.start..t.end].chars().all(|c| c == '\u{AD}'), "round {round}: {text:?}");
             }
         }
         // Raw bytes made valid by lossy conversion.
@@ -1861,10 +1565,7 @@ mod tests {
         check_invariants(&"\u{AD}".repeat(n));
         check_invariants(&"s' ".repeat(n));
         let a = check_invariants(&"Mr. ".repeat(n / 4));
-        assert!(a
-            .sentences
-            .iter()
-            .all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
+        assert!(a.sentences.iter().all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
     }
 
     #[test]
@@ -1874,12 +1575,7 @@ mod tests {
         let t0 = std::time::Instant::now();
         let a = analyse(&text);
         let dt = t0.elapsed();
-        eprintln!(
-            "20 MB: {} tokens, {} sentences in {:?}",
-            a.tokens.len(),
-            a.sentences.len(),
-            dt
-        );
+        eprintln!("20 MB: {} tokens, {} sentences in {:?}", a.tokens.len(), a.sentences.len(), dt);
         assert!(dt.as_secs_f64() < 3.0);
     }
 }
