@@ -182,6 +182,11 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
         }
     }
     let report = dyad::eval::score(&docs, &events);
+    if verbose {
+        for m in &report.misdated {
+            println!("{m}");
+        }
+    }
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }

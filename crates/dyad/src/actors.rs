@@ -877,29 +877,13 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
         // role) of what follows "of".
         if k + 1 < ms.len() && m.end < end && v.norm(m.end) == "of" && ms[k + 1].start == m.end + 1 && !m.anaphor {
             let a = &m.actors[0];
-            let b = &ms[k + 1].actors[0];
             let role_only =
                 a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| v.lex.files[r.file as usize].ends_with("roles.txt"));
-            if role_only && ms[k + 1].actors.len() == 1 {
-                let generic = a.role.is_none();
-                let merged = Actor {
-                    start: a.start,
-                    end: ms[k + 1].end,
-                    name: v.surface(a.start, ms[k + 1].end).to_string(),
-                    country: b.country.clone().or(a.country.clone()),
-                    role: if generic || matches!(a.role.as_deref(), Some("GOV" | "PTY")) && b.role.as_deref() == Some("OPP") {
-                        b.role.clone()
-                    } else {
-                        a.role.clone()
-                    },
-                    code: String::new(),
-                    rule: b.rule.or(a.rule),
-                    entity: None,
-                    person: a.person,
-                    implied: None,
-                };
-                let merged = recode(merged, b);
-                m = Mention { start: m.start, end: ms[k + 1].end, actors: vec![merged], anaphor: false };
+            if role_only {
+                // "the top diplomats of the two nations": one actor per nation.
+                let end_of = ms[k + 1].end;
+                let actors = ms[k + 1].actors.iter().map(|b| of_phrase(v, a, b, end_of)).collect();
+                m = Mention { start: m.start, end: end_of, actors, anaphor: false };
                 k += 1;
             }
         }
@@ -957,6 +941,30 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
     // Bare names nobody described are not actors.
     out.retain(|m| m.actors.iter().all(|a| a.country.is_some() || a.role.is_some() || !a.code.is_empty()));
     out
+}
+
+/// "the leader of the opposition party": the head takes the country of what it
+/// heads, and its role too when the head is generic.
+fn of_phrase(v: &View, a: &Actor, b: &Actor, end: usize) -> Actor {
+    let generic = a.role.is_none();
+    let role = if generic || matches!(a.role.as_deref(), Some("GOV" | "PTY")) && b.role.as_deref() == Some("OPP") {
+        b.role.clone()
+    } else {
+        a.role.clone()
+    };
+    let merged = Actor {
+        start: a.start,
+        end,
+        name: v.surface(a.start, end).to_string(),
+        country: b.country.clone().or(a.country.clone()),
+        role,
+        code: String::new(),
+        rule: b.rule.or(a.rule),
+        entity: None,
+        person: a.person,
+        implied: None,
+    };
+    recode(merged, b)
 }
 
 fn recode(mut a: Actor, of: &Actor) -> Actor {

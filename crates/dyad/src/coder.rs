@@ -7,11 +7,13 @@
 
 use crate::actors::{self, Actor, DocContext};
 use crate::codebook::Codebook;
+use crate::dating::{Dater, Trigger, When};
 use crate::events;
-use crate::lexicon::{Lexicon, Side, TokId, Whose};
+use crate::lexicon::{form, Lexicon, Side, TokId, Whose};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
-use crate::status;
+use crate::status::{self, Status};
 use crate::text::{self, Text};
+use crate::time::{Anchors, Tense};
 use crate::Document;
 
 /// The code of a blocking pattern: it claims its words so that no other trigger
@@ -45,16 +47,41 @@ impl<'a> Coder<'a> {
         let text = text::analyse(&doc.text);
         let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
         let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
-        let mut out = Vec::new();
+        let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
+        let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
+        // Events with the date their sentence gives them, if any, and their tense.
+        let mut out: Vec<(Event, Option<When>, Tense)> = Vec::new();
         for si in 0..text.sentences.len() {
             let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
-            let found = events::find(lex, &text, si, &ids, &mentions);
+            let found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions)
+                .into_iter()
+                .filter(|f| lex.patterns[f.pattern as usize].code != BLOCK)
+                .collect();
+            let exprs = dater.expressions(si);
+            let body = text.sentences[si].body;
+            let statuses: Vec<Status> = found.iter().map(|f| status::status(&text, body, f.head.min(f.start), &f.words)).collect();
+            let triggers: Vec<Trigger> = found
+                .iter()
+                .zip(&statuses)
+                .map(|(f, &st)| Trigger {
+                    start: f.start,
+                    end: f.end,
+                    tense: tense(lex, &ids, &text, f, st),
+                    root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
+                    actors: f.sources.iter().chain(&f.targets).flat_map(|a| [a.name.clone(), a.code.clone()]).collect(),
+                })
+                .collect();
             let mut n = 0;
             let mut previous: Option<(Vec<Actor>, Vec<Actor>)> = None;
-            for f in found {
+            for ((f, trigger), mut status) in found.into_iter().zip(&triggers).zip(statuses) {
                 let pattern = &lex.patterns[f.pattern as usize];
-                if pattern.code == BLOCK {
-                    continue;
+                let when = dater.date(si, &exprs, trigger, &triggers);
+                if let Some(w) = &when {
+                    dater.remember(si, trigger, w);
+                    // A future date makes an event planned.
+                    if status == Status::Asserted && w.interval.start > doc.published {
+                        status = Status::Planned;
+                    }
                 }
                 let (mut sources, mut targets) = (f.sources, f.targets);
                 // "he spoke with Trump ... to offer his congratulations": an event
@@ -80,7 +107,6 @@ impl<'a> Coder<'a> {
                         missing.push(a);
                     }
                 }
-                let status = status::status(&text, text.sentences[si].body, f.start, &f.words);
                 let pairs = pairs(&sources, &targets, self.partial);
                 if !sources.is_empty() && !targets.is_empty() {
                     previous = Some((sources.clone(), targets.clone()));
@@ -95,7 +121,7 @@ impl<'a> Coder<'a> {
                         continue;
                     };
                     let s = &text.sentences[si];
-                    out.push(Event {
+                    let event = Event {
                         doc: doc.id.clone(),
                         sentence: si,
                         id: format!("{}:{}:{}", doc.id, si, n),
@@ -106,14 +132,7 @@ impl<'a> Coder<'a> {
                         label: info.label.clone(),
                         quad_class: info.quad_class,
                         goldstein: info.goldstein,
-                        date: DateRecord {
-                            start: doc.published.to_string(),
-                            end: doc.published.to_string(),
-                            grain: "day".to_string(),
-                            basis: "publication".to_string(),
-                            text: String::new(),
-                            span: None,
-                        },
+                        date: date_record(&When::publication(doc.published)),
                         status: status.as_str().to_string(),
                         location: None,
                         trigger: TriggerRecord {
@@ -122,12 +141,49 @@ impl<'a> Coder<'a> {
                         },
                         rule: lex.rule_text(pattern.rule),
                         sentence_text: doc.text[s.start..s.end].to_string(),
-                    });
+                    };
+                    out.push((event, when.clone(), trigger.tense));
                     n += 1;
                 }
             }
         }
-        out
+        // Events their sentence does not date take the document's lead date.
+        out.into_iter()
+            .map(|(mut e, when, tense)| {
+                e.date = date_record(&when.unwrap_or_else(|| dater.fallback(e.sentence, tense)));
+                e
+            })
+            .collect()
+    }
+}
+
+fn date_record(w: &When) -> DateRecord {
+    DateRecord {
+        start: w.interval.start.to_string(),
+        end: w.interval.end.to_string(),
+        grain: w.interval.grain.as_str().to_string(),
+        basis: w.basis.as_str().to_string(),
+        text: w.text.clone(),
+        span: w.span,
+    }
+}
+
+/// The tense of a trigger's clause, for reading its time expression: future when
+/// planned, past when its verb or auxiliary is in the past, present otherwise.
+fn tense(lex: &Lexicon, ids: &[Option<TokId>], text: &Text, f: &events::Found, status: Status) -> Tense {
+    if status == Status::Planned {
+        return Tense::Future;
+    }
+    let past = |k: usize| ids[k].is_some_and(|id| lex.has_form(id, form::PAST | form::PARTICIPLE));
+    if f.words.iter().any(|&k| past(k)) {
+        return Tense::Past;
+    }
+    let aux = f.start.checked_sub(1).map(|k| text.tokens[k].norm.as_str());
+    match aux {
+        Some("is" | "are" | "am") => Tense::Present,
+        Some("will" | "shall") => Tense::Future,
+        _ if f.words.iter().any(|&k| ids[k].is_some_and(|id| lex.has_form(id, form::THIRD | form::ING))) => Tense::Present,
+        _ => Tense::Past,
     }
 }
 

@@ -135,6 +135,9 @@ pub struct Report {
     /// (document, gold id, gold code, source, target, quote) of each missed
     /// required gold event.
     pub missed: Vec<String>,
+    /// Required gold events found but dated outside the gold window, with the
+    /// dates coded for them.
+    pub misdated: Vec<String>,
 }
 
 impl Report {
@@ -182,6 +185,10 @@ pub fn score(gold: &[GoldDoc], events: &[Event]) -> Report {
             r.found += 1;
             if found.iter().any(|e| inside(g, e)) {
                 r.strict += 1;
+            } else {
+                let dates: Vec<String> =
+                    found.iter().map(|e| format!("{}..{} {} '{}'", e.date.start, e.date.end, e.date.basis, e.date.text)).collect();
+                r.misdated.push(format!("misdated {} gold {}..{}: coded {}", g.id, g.date.start, g.date.end, dates.join("; ")));
             }
             if found.iter().any(|e| e.status == g.status) {
                 r.status_right += 1;

@@ -30,6 +30,10 @@ pub struct Found {
     pub end: usize,
     /// The trigger's own tokens (not its slots).
     pub words: Vec<usize>,
+    /// The verb that carries the trigger's tense and status: its own verb, or
+    /// for an event noun the verb it is the object of ("will launch the
+    /// exercise").
+    pub head: usize,
     pub sources: Vec<Actor>,
     pub targets: Vec<Actor>,
     pub passive: bool,
@@ -348,7 +352,8 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
         let pattern = &lex.patterns[p as usize];
         let passive = pattern.verbal && is_passive(&sent, m.verb);
         let (sources, targets) = roles(&sent, pattern, &m, passive);
-        out.push(Found { pattern: p, start: m.start, end: m.end, words: m.words, sources, targets, passive });
+        let head = if pattern.verbal { m.verb } else { governing_verb(&sent, m.start).unwrap_or(m.start) };
+        out.push(Found { pattern: p, start: m.start, end: m.end, words: m.words, head, sources, targets, passive });
     }
     out.sort_by_key(|f| f.start);
     out
@@ -556,7 +561,10 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
     let explicit_source = m.source.map(|x| actors(s, Some(x)));
     let target = actors(s, m.target);
     if p.verbal {
-        let subject = subject(s, m.start).or_else(|| fronted_participle_subject(s, m));
+        // A trigger that begins inside an actor mention ("a suicide car bomber
+        // struck ...") has that mention as its subject.
+        let inside = s.mention_at(m.start).filter(|&x| s.mentions[x].start < m.start);
+        let subject = inside.or_else(|| subject(s, m.start)).or_else(|| fronted_participle_subject(s, m));
         if m.source.is_some() && !p.items.contains(&Item::Target) {
             // "received a call from +": the subject is on the receiving end.
             return (explicit_source.unwrap_or_default(), actors(s, subject));
@@ -615,6 +623,15 @@ fn fronted_participle_subject(s: &Sent, m: &Match) -> Option<usize> {
     }
     let comma = (m.end..s.end).find(|&k| s.norm(k) == ",")?;
     s.mention_at(comma + 1).filter(|&x| Some(x) != m.target)
+}
+
+/// The verb an event noun at `start` is the object of, a few words to its left
+/// in the same clause ("launch the ten-day military exercise").
+fn governing_verb(s: &Sent, start: usize) -> Option<usize> {
+    (start.saturating_sub(10).max(s.body)..start)
+        .rev()
+        .take_while(|&k| !BOUNDARY.contains(&s.norm(k)) && s.norm(k) != ",")
+        .find(|&k| s.is_verb(k) || LIGHT_VERBS.contains(&s.norm(k)))
 }
 
 /// The mention after "by" following a passive verb.

@@ -198,6 +198,8 @@ pub struct Lexicon {
     verb_forms: HashMap<TokId, Vec<(u32, u8)>>,
     irregular: HashMap<String, [Vec<String>; 4]>,
     pub codebook: Codebook,
+    /// Named events with dates, for anchored time expressions.
+    pub time_anchors: Option<crate::time::Anchors>,
 }
 
 /// A line without its comment, trimmed.
@@ -462,6 +464,8 @@ impl Lexicon {
                 lex.load_irregular(text, file)?;
             } else if path.contains("/verbs/") {
                 lex.load_verbs(text, file)?;
+            } else if path.ends_with("time/anchors.txt") {
+                lex.time_anchors = Some(crate::time::Anchors::parse(text, path)?);
             } else if path.ends_with("cameo/codes.txt") {
                 lex.codebook = Codebook::parse(text, path)?;
             }

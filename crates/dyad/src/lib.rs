@@ -15,6 +15,7 @@
 pub mod actors;
 pub mod codebook;
 pub mod coder;
+pub mod dating;
 pub mod document;
 pub mod error;
 pub mod eval;

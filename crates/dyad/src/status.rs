@@ -165,7 +165,7 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
     let norm = |k: usize| text.tokens[k].norm.as_str();
     let in_trigger = |k: usize| words.contains(&k);
     let mut found: Option<Status> = None;
-    let mut note = |s: Status, found: &mut Option<Status>| {
+    let note = |s: Status, found: &mut Option<Status>| {
         let rank = |s: Status| match s {
             Status::Hypothetical => 3,
             Status::Negated => 2,
@@ -197,13 +197,12 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
             note(Status::Negated, &mut found);
         } else if HYPOTHETICAL.contains(&w) {
             note(Status::Hypothetical, &mut found);
-        } else if FUTURE.contains(&w) {
+        } else if FUTURE.contains(&w)
+            || PLANNED_MARKERS.contains(&w)
+            || INTENTION.contains(&w) && k + 1 < text.tokens.len() && norm(k + 1) == "to"
+        {
             note(Status::Planned, &mut found);
-        } else if INTENTION.contains(&w) && k + 1 < text.tokens.len() && norm(k + 1) == "to" {
-            note(Status::Planned, &mut found);
-        } else if PLANNED_MARKERS.contains(&w) {
-            note(Status::Planned, &mut found);
-        } else if !AUX.contains(&w) && !(w.len() > 4 && w.ends_with("ly")) {
+        } else if !(AUX.contains(&w) || w.len() > 4 && w.ends_with("ly")) {
             break;
         }
     }

@@ -1,0 +1,234 @@
+//! When an event happened: which time expression governs its trigger, and how an
+//! event that names no time is dated from the document around it.
+//!
+//! [`crate::time`] finds and normalises expressions; this module decides which one
+//! dates which event. The governing expression is the nearest one in the trigger's
+//! own clause: distance counts in tokens, and every clause boundary between them
+//! ("who", "when", "since", a comma) costs more than a few words, so in "Trump was
+//! heartbroken when Abe was assassinated in July 2022" the assassination takes
+//! "in July 2022" and in "arrested activists ... since the king seized power last
+//! month" the arrests do not take "last month". An expression inside "ahead of the
+//! anniversary next year" dates the anniversary, not the clause.
+//!
+//! Offsets are anchored: "the week after the 2016 election" on the anchor lexicon,
+//! "nine months after Abe's assassination" on an event of the same document coded
+//! earlier with a date ([`Dater::remember`]). A trigger inside an offset's anchor
+//! phrase is dated backwards from the clause the offset modifies: in "the attack
+//! took place one day after a bomber struck a convoy", the convoy was struck the
+//! day before the attack.
+//!
+//! An event with no governing expression takes the document's lead date (the first
+//! day or week an event of the story was dated to, within two weeks before
+//! publication: news tells its main event first), and otherwise the publication
+//! date, with basis "publication".
+
+use jiff::civil::Date;
+
+use crate::text::{Sentence, Text};
+use crate::time::{self, Anchors, Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
+
+/// An event's date with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct When {
+    pub interval: Interval,
+    pub basis: Basis,
+    /// The words it was read from (empty for the publication date).
+    pub text: String,
+    /// Their byte span in the document.
+    pub span: Option<[usize; 2]>,
+}
+
+impl When {
+    pub fn publication(published: Date) -> When {
+        When { interval: Interval::day(published), basis: Basis::Publication, text: String::new(), span: None }
+    }
+}
+
+/// A dated event remembered for anchoring later offsets.
+#[derive(Clone, Debug)]
+struct Memo {
+    /// CAMEO root of the event ("18").
+    root: String,
+    /// Names and codes of the actors it involved.
+    actors: Vec<String>,
+    when: When,
+}
+
+/// Words that separate clauses: an expression beyond one belongs to another verb.
+const BOUNDARIES: &[&str] = &[
+    ",", ";", ":", "who", "which", "when", "while", "although", "though", "because", "but", "where", "since", "as", "whereas", "after",
+    "before", "\"",
+];
+/// Verbs of saying: a date right after one dates the report.
+const REPORTING: &[&str] =
+    &["said", "says", "say", "told", "tells", "added", "stated", "reported", "noted", "announced", "quoted", "wrote"];
+/// How much a clause boundary costs, in tokens of distance.
+const BOUNDARY_COST: usize = 12;
+/// The most an expression may cost and still govern.
+const MAX_COST: usize = 25;
+
+/// Dates the events of one document, sentence by sentence.
+pub struct Dater<'a> {
+    text: &'a Text,
+    doc: &'a str,
+    published: Date,
+    anchors: &'a Anchors,
+    memory: Vec<Memo>,
+    /// The lead date and the sentence it was found in.
+    lead: Option<(When, usize)>,
+}
+
+/// One trigger to date: its tokens, tense, root and actors.
+pub struct Trigger<'t> {
+    pub start: usize,
+    pub end: usize,
+    pub tense: Tense,
+    pub root: &'t str,
+    /// Names and codes of its actors (for anchoring offsets to it).
+    pub actors: Vec<String>,
+}
+
+impl<'a> Dater<'a> {
+    pub fn new(text: &'a Text, doc: &'a str, published: Date, anchors: &'a Anchors) -> Self {
+        Dater { text, doc, published, anchors, memory: Vec::new(), lead: None }
+    }
+
+    /// The time expressions of a sentence (durations and datelines included; the
+    /// choice below skips them).
+    pub fn expressions(&self, sentence: usize) -> Vec<TimeExpr> {
+        time::find_with(self.text, sentence, self.anchors)
+    }
+
+    fn words(&self, start: usize, end: usize) -> (String, [usize; 2]) {
+        let (a, b) = (self.text.tokens[start].start, self.text.tokens[end.max(start + 1) - 1].end);
+        (self.doc[a..b].to_string(), [a, b])
+    }
+
+    /// The date an expression gives a trigger, if it resolves.
+    fn resolve(&self, e: &TimeExpr, all: &[TimeExpr], trigger: &Trigger, triggers_here: &[Trigger]) -> Option<When> {
+        let (interval, basis) = match &e.value {
+            TimeValue::Offset { anchor, .. } if anchor.start < anchor.end => match e.resolve_with(all, self.published, trigger.tense) {
+                Some(x) => x,
+                None => {
+                    // Anchored on an event of the document: a trigger inside the
+                    // anchor phrase that was dated before.
+                    let inside = triggers_here.iter().find(|t| t.start >= anchor.start && t.end <= anchor.end)?;
+                    let memo = self.recall(inside)?;
+                    (e.resolve_offset(&memo.when.interval)?, Basis::Anchored)
+                }
+            },
+            _ => e.resolve(self.published, trigger.tense)?,
+        };
+        let (text, span) = self.words(e.start, e.end);
+        Some(When { interval, basis, text, span: Some(span) })
+    }
+
+    /// The latest remembered event with the same root and an actor in common.
+    fn recall(&self, t: &Trigger) -> Option<&Memo> {
+        self.memory.iter().rev().find(|m| m.root == t.root && m.actors.iter().any(|a| t.actors.contains(a)))
+    }
+
+    /// Date a trigger of sentence `si`, given the sentence's expressions and all its
+    /// triggers. `None` when nothing in the sentence dates it (see [`Dater::fallback`]).
+    pub fn date(&self, si: usize, exprs: &[TimeExpr], trigger: &Trigger, triggers_here: &[Trigger]) -> Option<When> {
+        let s = &self.text.sentences[si];
+        // A trigger inside an offset's anchor phrase: date it backwards from the
+        // clause the offset belongs to.
+        for e in exprs {
+            if let TimeValue::Offset { amount, unit, after, anchor } = &e.value {
+                if trigger.start >= anchor.start && trigger.end <= anchor.end {
+                    let head = self.head_date(si, exprs, e, trigger)?;
+                    let back = TimeExpr {
+                        start: e.start,
+                        end: e.end,
+                        value: TimeValue::Offset { amount: *amount, unit: *unit, after: !after, anchor: anchor.clone() },
+                    };
+                    let interval = back.resolve_offset(&head.interval)?;
+                    let (text, span) = self.words(e.start, e.end);
+                    return Some(When { interval, basis: Basis::Anchored, text, span: Some(span) });
+                }
+            }
+        }
+        let best = governing(self.text, s, exprs, trigger.start, trigger.end)?;
+        self.resolve(&exprs[best], exprs, trigger, triggers_here)
+    }
+
+    /// The date of the clause an offset modifies: another expression of the
+    /// sentence governing it, or the document's lead.
+    fn head_date(&self, si: usize, exprs: &[TimeExpr], offset: &TimeExpr, trigger: &Trigger) -> Option<When> {
+        let s = &self.text.sentences[si];
+        let others: Vec<TimeExpr> = exprs.iter().filter(|e| e.end <= offset.start || e.start >= offset.end).cloned().collect();
+        if let Some(k) = governing(self.text, s, &others, offset.start, offset.start + 1) {
+            if let Some((interval, basis)) = others[k].resolve(self.published, trigger.tense) {
+                return Some(When { interval, basis, text: String::new(), span: None });
+            }
+        }
+        self.lead.as_ref().filter(|(_, at)| *at <= si).map(|(w, _)| w.clone())
+    }
+
+    /// Remember a dated event of sentence `si`, and take the first recent one dated
+    /// to a day as the document's lead.
+    pub fn remember(&mut self, si: usize, trigger: &Trigger, when: &When) {
+        if when.basis == Basis::Publication {
+            return;
+        }
+        let recent = when.interval.end <= self.published && (self.published - when.interval.start).get_days() <= 14;
+        if self.lead.is_none() && recent && when.interval.grain == Grain::Day {
+            self.lead = Some((when.clone(), si));
+        }
+        self.memory.push(Memo { root: trigger.root.to_string(), actors: trigger.actors.clone(), when: when.clone() });
+    }
+
+    /// The date of an event of sentence `si` that nothing in its sentence dates:
+    /// the lead's for events told in the past after the lead, else publication.
+    pub fn fallback(&self, si: usize, tense: Tense) -> When {
+        match (&self.lead, tense) {
+            (Some((lead, at)), Tense::Past | Tense::Present) if *at <= si => lead.clone(),
+            _ => When::publication(self.published),
+        }
+    }
+}
+
+/// The expression (index into `exprs`) that governs the trigger at tokens
+/// `start..end`, if any is close enough in its clause.
+pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, end: usize) -> Option<usize> {
+    let norm = |k: usize| text.tokens[k].norm.as_str();
+    let nested = |e: &TimeExpr| {
+        exprs
+            .iter()
+            .any(|o| matches!(&o.value, TimeValue::Offset { anchor, .. } if o != e && e.start >= anchor.start && e.end <= anchor.end))
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for (i, e) in exprs.iter().enumerate() {
+        if matches!(e.value, TimeValue::Duration) || e.in_dateline(s) || nested(e) || e.start >= e.end {
+            continue;
+        }
+        // "ahead of the anniversary next year": the expression dates the noun.
+        let before = |n: usize| (e.start.saturating_sub(n).max(s.body)..e.start).rev().take_while(|&k| norm(k) != ",");
+        if before(14).any(|k| matches!(norm(k), "ahead" | "prior" | "anniversary")) {
+            continue;
+        }
+        // "this summer's World Cup": a possessive date belongs to its noun.
+        if e.end < s.tokens.end && norm(e.end) == "'s" {
+            continue;
+        }
+        // "the ministry said Friday", "told Reuters on Thursday": the date of the
+        // telling, not of what is told.
+        if before(4).any(|k| REPORTING.contains(&norm(k))) {
+            continue;
+        }
+        let (from, to, distance) = if e.end <= start {
+            (e.end, start, start - e.end)
+        } else if e.start >= end {
+            (end, e.start, e.start - end)
+        } else {
+            (start, start, 0)
+        };
+        let boundaries = (from..to).filter(|&k| BOUNDARIES.contains(&norm(k))).count();
+        let cost = distance + BOUNDARY_COST * boundaries;
+        if cost <= MAX_COST && best.is_none_or(|(_, c)| cost < c) {
+            best = Some((i, cost));
+        }
+    }
+    best.map(|(i, _)| i)
+}
