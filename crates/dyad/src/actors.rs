@@ -39,6 +39,20 @@ pub struct Actor {
     pub person: bool,
     /// Not named in the sentence: supplied by this line of `data/verbs/implied.txt`.
     pub implied: Option<Rule>,
+    /// The person of the people lexicon this actor is: their code depends on the
+    /// date (see [`Actor::on`]).
+    pub known: Option<u32>,
+}
+
+impl Actor {
+    /// The actor as coded on `date`: a person the lexicon knows takes the role
+    /// they held that day ("Abe" is JPNGOV in 2016 and JPNELI in 2024).
+    pub fn on(&self, lex: &Lexicon, date: Date) -> Actor {
+        let Some(p) = self.known else { return self.clone() };
+        let term = lex.people[p as usize].term_on(date);
+        let (country, role) = split_code(lex, &term.code);
+        Actor { code: term.code.clone(), country, role, rule: Some(term.rule), ..self.clone() }
+    }
 }
 
 impl Actor {
@@ -788,7 +802,8 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         country = ctx.main_country.clone();
     }
     let code = code_override.unwrap_or_else(|| format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")));
-    let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None };
+    let known = np.person.map(|(p, _)| p);
+    let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None, known };
     let mut m = Mention { start, end, actors: vec![actor], anaphor: false };
     if person && np.name.is_some() {
         // Named people are remembered with their title, for "the prime minister".
@@ -963,6 +978,7 @@ fn of_phrase(v: &View, a: &Actor, b: &Actor, end: usize) -> Actor {
         entity: None,
         person: a.person,
         implied: None,
+        known: None,
     };
     recode(merged, b)
 }

@@ -49,8 +49,9 @@ impl<'a> Coder<'a> {
         let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
         let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
-        // Events with the date their sentence gives them, if any, and their tense.
-        let mut out: Vec<(Event, Option<When>, Tense)> = Vec::new();
+        // Events with the date their sentence gives them (if any), their tense and
+        // their actors, whose codes are settled once the date is.
+        let mut out: Vec<(Event, Option<When>, Tense, Option<Actor>, Option<Actor>)> = Vec::new();
         for si in 0..text.sentences.len() {
             let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
             let found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions)
@@ -68,7 +69,7 @@ impl<'a> Coder<'a> {
                     end: f.end,
                     tense: tense(lex, &ids, &text, f, st),
                     root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
-                    actors: f.sources.iter().chain(&f.targets).flat_map(|a| [a.name.clone(), a.code.clone()]).collect(),
+                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.clone()).collect(),
                 })
                 .collect();
             let mut n = 0;
@@ -125,8 +126,8 @@ impl<'a> Coder<'a> {
                         doc: doc.id.clone(),
                         sentence: si,
                         id: format!("{}:{}:{}", doc.id, si, n),
-                        source: src.map(|a| record(lex, a, &text, &doc.text)),
-                        target: tgt.map(|a| record(lex, a, &text, &doc.text)),
+                        source: None,
+                        target: None,
                         code: pattern.code.clone(),
                         root: crate::codebook::root(&pattern.code).to_string(),
                         label: info.label.clone(),
@@ -142,15 +143,19 @@ impl<'a> Coder<'a> {
                         rule: lex.rule_text(pattern.rule),
                         sentence_text: doc.text[s.start..s.end].to_string(),
                     };
-                    out.push((event, when.clone(), trigger.tense));
+                    out.push((event, when.clone(), trigger.tense, src.cloned(), tgt.cloned()));
                     n += 1;
                 }
             }
         }
         // Events their sentence does not date take the document's lead date.
         out.into_iter()
-            .map(|(mut e, when, tense)| {
-                e.date = date_record(&when.unwrap_or_else(|| dater.fallback(e.sentence, tense)));
+            .map(|(mut e, when, tense, src, tgt)| {
+                let when = when.unwrap_or_else(|| dater.fallback(e.sentence, tense));
+                let on = |a: Actor| record(lex, &a.on(lex, when.interval.start), &text, &doc.text);
+                e.source = src.map(on);
+                e.target = tgt.map(on);
+                e.date = date_record(&when);
                 e
             })
             .collect()
@@ -241,6 +246,7 @@ fn implied_actor(lex: &Lexicon, ctx: &DocContext, here: &[&str], code: &str, sid
         entity: None,
         person: false,
         implied: Some(imp.rule),
+        known: None,
     })
 }
 

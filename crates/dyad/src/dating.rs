@@ -49,7 +49,7 @@ impl When {
 struct Memo {
     /// CAMEO root of the event ("18").
     root: String,
-    /// Names and codes of the actors it involved.
+    /// Names of the actors it involved.
     actors: Vec<String>,
     when: When,
 }
@@ -84,7 +84,7 @@ pub struct Trigger<'t> {
     pub end: usize,
     pub tense: Tense,
     pub root: &'t str,
-    /// Names and codes of its actors (for anchoring offsets to it).
+    /// Names of its actors (for anchoring offsets to it).
     pub actors: Vec<String>,
 }
 
@@ -132,11 +132,15 @@ impl<'a> Dater<'a> {
     /// triggers. `None` when nothing in the sentence dates it (see [`Dater::fallback`]).
     pub fn date(&self, si: usize, exprs: &[TimeExpr], trigger: &Trigger, triggers_here: &[Trigger]) -> Option<When> {
         let s = &self.text.sentences[si];
-        // A trigger inside an offset's anchor phrase: date it backwards from the
-        // clause the offset belongs to.
+        // A trigger inside an offset's anchor phrase: the same event told earlier
+        // ("nine months after Abe's assassination"), or else dated backwards from
+        // the clause the offset belongs to.
         for e in exprs {
             if let TimeValue::Offset { amount, unit, after, anchor } = &e.value {
                 if trigger.start >= anchor.start && trigger.end <= anchor.end {
+                    if let Some(memo) = self.recall(trigger) {
+                        return Some(memo.when.clone());
+                    }
                     let head = self.head_date(si, exprs, e, trigger)?;
                     let back = TimeExpr {
                         start: e.start,
@@ -231,4 +235,76 @@ pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, en
         }
     }
     best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Coder, Document, Lexicon};
+
+    /// (code, date start, date end, basis, status) of each event of a text.
+    fn dated(text: &str, published: &str) -> Vec<(String, String, String, String, String)> {
+        let lex = Lexicon::builtin().expect("builtin lexicon loads");
+        let doc = Document { id: "t".into(), text: text.into(), published: published.parse().expect("date"), url: None, title: None };
+        Coder::new(&lex)
+            .with_partial(true)
+            .code(&doc)
+            .into_iter()
+            .map(|e| (e.code, e.date.start, e.date.end, e.date.basis, e.status))
+            .collect()
+    }
+
+    fn only(text: &str, published: &str) -> (String, String, String, String, String) {
+        let evs = dated(text, published);
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        evs.into_iter().next().expect("one event")
+    }
+
+    #[test]
+    fn the_expression_in_the_clause_governs() {
+        let (_, start, end, basis, _) = only("Ministers were shocked when rebels attacked the Nepali army in July 2022.", "2024-11-07");
+        assert_eq!((start.as_str(), end.as_str(), basis.as_str()), ("2022-07-01", "2022-07-31", "explicit"));
+    }
+
+    #[test]
+    fn a_weekday_is_the_latest_one_for_past_events() {
+        // 2024-11-07 is a Thursday.
+        let (_, start, _, basis, _) = only("Nepali police arrested dozens of activists on Tuesday.", "2024-11-07");
+        assert_eq!((start.as_str(), basis.as_str()), ("2024-11-05", "relative"));
+    }
+
+    #[test]
+    fn later_sentences_take_the_lead_date() {
+        let evs = dated("Nepali police arrested dozens of activists on Tuesday. Nepali soldiers also detained journalists.", "2024-11-07");
+        assert_eq!(evs.len(), 2, "{evs:?}");
+        assert_eq!(evs[1].1, "2024-11-05", "{evs:?}");
+    }
+
+    #[test]
+    fn the_date_of_the_telling_is_not_the_date_of_the_event() {
+        let (_, start, _, basis, _) = only("Japan condemned North Korea over the launch, the ministry said Friday.", "2024-11-09");
+        assert_eq!((start.as_str(), basis.as_str()), ("2024-11-09", "publication"));
+    }
+
+    #[test]
+    fn future_events_are_planned_and_dated_ahead() {
+        let (_, start, end, _, status) = only("Japan will host a Chinese delegation next week.", "2024-11-07");
+        assert_eq!((start.as_str(), end.as_str(), status.as_str()), ("2024-11-11", "2024-11-17", "planned"));
+    }
+
+    #[test]
+    fn an_offset_dates_the_event_in_its_anchor_backwards() {
+        let evs = dated(
+            "Rebels attacked the Syrian army on Saturday. The raid came one day after Syrian soldiers arrested rebel leaders.",
+            "2024-11-10",
+        );
+        let arrest = evs.iter().find(|e| e.0 == "173").expect("the arrest is coded");
+        assert_eq!(arrest.1, "2024-11-08", "{evs:?}");
+        assert_eq!(arrest.3, "anchored");
+    }
+
+    #[test]
+    fn durations_are_not_dates() {
+        let (_, start, _, basis, _) = only("Ishiba spoke with Trump for about five minutes.", "2024-11-07");
+        assert_eq!((start.as_str(), basis.as_str()), ("2024-11-07", "publication"));
+    }
 }

@@ -153,6 +153,10 @@ impl Report {
     pub fn status_share(&self) -> f64 {
         ratio(self.status_right, self.found)
     }
+    /// Of the required gold events found, the share dated inside the gold window.
+    pub fn date_share(&self) -> f64 {
+        ratio(self.strict, self.found)
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -210,6 +214,7 @@ impl fmt::Display for Report {
             writeln!(f, "{m}")?;
         }
         writeln!(f, "status_match {:.3} ({} of {} found)", self.status_share(), self.status_right, self.found)?;
+        writeln!(f, "date_match {:.3} ({} of {} found)", self.date_share(), self.strict, self.found)?;
         write!(
             f,
             "recall {:.3} strict_recall {:.3} precision {:.3} events {}",

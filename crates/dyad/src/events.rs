@@ -353,7 +353,21 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
         let passive = pattern.verbal && is_passive(&sent, m.verb);
         let (sources, targets) = roles(&sent, pattern, &m, passive);
         let head = if pattern.verbal { m.verb } else { governing_verb(&sent, m.start).unwrap_or(m.start) };
-        out.push(Found { pattern: p, start: m.start, end: m.end, words: m.words, head, sources, targets, passive });
+        let continued = m.target.and_then(|t| continuation(&sent, t));
+        let found = Found { pattern: p, start: m.start, end: m.end, words: m.words, head, sources, targets, passive };
+        // "a trip to the APEC forum in Peru, followed by the G20 event in Rio": the
+        // same event again, towards the next target, told by the linking words.
+        if let Some((words, next)) = continued {
+            let again = Found {
+                start: words[0],
+                end: words[words.len() - 1] + 1,
+                words,
+                targets: sent.mentions[next].actors.clone(),
+                ..found.clone()
+            };
+            out.push(again);
+        }
+        out.push(found);
     }
     out.sort_by_key(|f| f.start);
     out
@@ -623,6 +637,36 @@ fn fronted_participle_subject(s: &Sent, m: &Match) -> Option<usize> {
     }
     let comma = (m.end..s.end).find(|&k| s.norm(k) == ",")?;
     s.mention_at(comma + 1).filter(|&x| Some(x) != m.target)
+}
+
+/// Words that continue an event towards another target without repeating its verb.
+const CONTINUATIONS: &[&[&str]] = &[
+    &["followed", "by"],
+    &["before", "heading", "to"],
+    &["before", "travelling", "to"],
+    &["before", "traveling", "to"],
+    &["and", "then", "to"],
+    &["then", "to"],
+    &["and", "on", "to"],
+];
+
+/// After target mention `t`: the linking words and the next target of an elliptical
+/// continuation (", followed by X"), within the clause.
+fn continuation(s: &Sent, t: usize) -> Option<(Vec<usize>, usize)> {
+    let mut k = s.mentions[t].end;
+    let limit = (k + 12).min(s.end);
+    // Skip the rest of the target's phrase ("forum in Peru from November 10-16").
+    while k < limit && s.norm(k) != "," {
+        k += 1;
+    }
+    k += 1;
+    for words in CONTINUATIONS {
+        if k + words.len() < s.end && words.iter().enumerate().all(|(i, w)| s.norm(k + i) == *w) {
+            let next = mention_ahead(s, k + words.len(), 3)?;
+            return Some(((k..k + words.len()).collect(), next));
+        }
+    }
+    None
 }
 
 /// The verb an event noun at `start` is the object of, a few words to its left

@@ -178,7 +178,7 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
     };
     // Planned markers inside the trigger or just before it ("has booked a trip to",
     // "the upcoming summit talks").
-    for k in words.iter().copied().chain(start.saturating_sub(3).max(body)..start) {
+    for k in words.iter().copied().chain(start.saturating_sub(3).max(body)..=start) {
         if PLANNED_MARKERS.contains(&norm(k)) {
             note(Status::Planned, &mut found);
         }
