@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use dyad::document::{self, ReadOptions};
+use dyad::status::Status;
 use dyad::{Coder, Lexicon};
 
 #[derive(Parser)]
@@ -41,6 +42,8 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
         lexicon: LexiconArgs,
     },
     /// Score the coder against a directory of hand-coded gold events.
@@ -54,6 +57,35 @@ enum Command {
         #[command(flatten)]
         lexicon: LexiconArgs,
     },
+}
+
+/// Which events to keep.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Keep only events of these statuses (asserted, planned, hypothetical,
+    /// negated); repeat the flag or separate with commas.
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    status: Vec<Status>,
+    /// Keep only events whose date interval reaches this day or later (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    since: Option<jiff::civil::Date>,
+    /// Keep only events whose date interval begins on this day or earlier.
+    #[arg(long, value_parser = parse_date)]
+    until: Option<jiff::civil::Date>,
+}
+
+impl FilterArgs {
+    fn keeps(&self, e: &dyad::Event) -> bool {
+        let status_ok = self.status.is_empty() || Status::parse(&e.status).is_some_and(|s| self.status.contains(&s));
+        // Dates in the record are ISO strings, which order as dates.
+        let since_ok = self.since.is_none_or(|d| e.date.end.as_str() >= d.to_string().as_str());
+        let until_ok = self.until.is_none_or(|d| e.date.start.as_str() <= d.to_string().as_str());
+        status_ok && since_ok && until_ok
+    }
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s).ok_or_else(|| format!("'{s}' is not a status: use asserted, planned, hypothetical or negated"))
 }
 
 #[derive(clap::Args)]
@@ -90,7 +122,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Code { inputs, published, doc_id, out, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &lexicon),
+        Command::Code { inputs, published, doc_id, out, filter, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &filter, &lexicon),
         Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
     };
     match result {
@@ -107,6 +139,7 @@ fn code(
     published: Option<jiff::civil::Date>,
     doc_id: Option<String>,
     out: Option<&Path>,
+    filter: &FilterArgs,
     lex: &LexiconArgs,
 ) -> Result<ExitCode> {
     if doc_id.is_some() && inputs.len() > 1 {
@@ -135,7 +168,7 @@ fn code(
             match doc {
                 Ok(doc) => {
                     docs += 1;
-                    for e in coder.code(&doc) {
+                    for e in coder.code(&doc).into_iter().filter(|e| filter.keeps(e)) {
                         serde_json::to_writer(&mut sink, &e).context("cannot write an event")?;
                         sink.write_all(b"\n").context("cannot write an event")?;
                         events += 1;

@@ -163,3 +163,23 @@ fn html_input_is_coded_from_its_main_text() {
     let evs = events(&o);
     assert!(evs.iter().all(|e| e["code"] != "111"), "navigation, script and footer text is not coded: {evs:?}");
 }
+
+#[test]
+fn status_and_date_filters_keep_only_matching_events() {
+    let dir = scratch("filters");
+    let text = "Japan condemned China on Monday. Japan will host Chinese leaders next week. Japan did not criticise Russia in 2019.";
+    let f = write(&dir, "mixed.txt", text.as_bytes());
+    let all = events(&dyad(&["code", "--published", "2024-11-07", &f]));
+    let statuses: Vec<&str> = all.iter().map(|e| e["status"].as_str().unwrap_or_default()).collect();
+    assert!(statuses.contains(&"asserted") && statuses.contains(&"planned") && statuses.contains(&"negated"), "{statuses:?}");
+    let planned = events(&dyad(&["code", "--published", "2024-11-07", "--status", "planned", &f]));
+    assert!(!planned.is_empty() && planned.iter().all(|e| e["status"] == "planned"), "{planned:?}");
+    let recent = events(&dyad(&["code", "--published", "2024-11-07", "--since", "2024-11-01", "--until", "2024-11-07", &f]));
+    assert!(!recent.is_empty(), "Monday's condemnation is in range");
+    for e in &recent {
+        assert!(e["date"]["end"].as_str().unwrap_or_default() >= "2024-11-01" && e["date"]["start"].as_str().unwrap_or_default() <= "2024-11-07", "{e}");
+    }
+    let o = dyad(&["code", "--published", "2024-11-07", "--status", "maybe", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("maybe"), "{}", stderr(&o));
+}
