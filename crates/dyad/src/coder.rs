@@ -49,9 +49,7 @@ impl<'a> Coder<'a> {
         let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
         let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
-        // Events with the date their sentence gives them (if any), their tense and
-        // their actors, whose codes are settled once the date is.
-        let mut out: Vec<(Event, Option<When>, Tense, Option<Actor>, Option<Actor>)> = Vec::new();
+        let mut out: Vec<Pending> = Vec::new();
         for si in 0..text.sentences.len() {
             let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
             let found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions)
@@ -143,18 +141,18 @@ impl<'a> Coder<'a> {
                         rule: lex.rule_text(pattern.rule),
                         sentence_text: doc.text[s.start..s.end].to_string(),
                     };
-                    out.push((event, when.clone(), trigger.tense, src.cloned(), tgt.cloned()));
+                    out.push(Pending { event, when: when.clone(), tense: trigger.tense, source: src.cloned(), target: tgt.cloned() });
                     n += 1;
                 }
             }
         }
         // Events their sentence does not date take the document's lead date.
         out.into_iter()
-            .map(|(mut e, when, tense, src, tgt)| {
+            .map(|Pending { event: mut e, when, tense, source, target }| {
                 let when = when.unwrap_or_else(|| dater.fallback(e.sentence, tense));
                 let on = |a: Actor| record(lex, &a.on(lex, when.interval.start), &text, &doc.text);
-                e.source = src.map(on);
-                e.target = tgt.map(on);
+                e.source = source.map(on);
+                e.target = target.map(on);
                 e.date = date_record(&when);
                 e
             })
@@ -190,6 +188,16 @@ fn tense(lex: &Lexicon, ids: &[Option<TokId>], text: &Text, f: &events::Found, s
         _ if f.words.iter().any(|&k| ids[k].is_some_and(|id| lex.has_form(id, form::THIRD | form::ING))) => Tense::Present,
         _ => Tense::Past,
     }
+}
+
+/// An event waiting for the end of its document: its date (if its sentence gives
+/// one) and its actors, whose codes are settled once the date is.
+struct Pending {
+    event: Event,
+    when: Option<When>,
+    tense: Tense,
+    source: Option<Actor>,
+    target: Option<Actor>,
 }
 
 /// One (source, target) pair per combination of coordinated actors; a coordinated
