@@ -306,20 +306,16 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                     j += 1;
                     continue;
                 }
-                let next_is_role = j < end
-                    && lex
-                        .longest_phrase(&v.ids[j..end])
-                        .is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)));
-                if next_is_role {
+                // "PTI leader", "Pakistan Tehreek-e-Insaf (PTI) leader": the
+                // organisation is context for the role noun after it.
+                let role_at = |k: usize| {
+                    k < end && lex.longest_phrase(&v.ids[k..end]).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)))
+                };
+                if role_at(j) {
                     continue;
                 }
-                // "(PTI)": an abbreviation in parentheses after the name.
                 j = skip_parenthesis(v, j, end);
-                let next_is_role = j < end
-                    && lex
-                        .longest_phrase(&v.ids[j..end])
-                        .is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)));
-                if next_is_role {
+                if role_at(j) {
                     continue;
                 }
                 np.org_is_head = true;
