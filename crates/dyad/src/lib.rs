@@ -16,6 +16,7 @@ pub mod actors;
 pub mod codebook;
 pub mod coder;
 pub mod dating;
+pub mod dict;
 pub mod document;
 pub mod error;
 pub mod eval;
