@@ -46,6 +46,21 @@ enum Command {
         #[command(flatten)]
         lexicon: LexiconArgs,
     },
+    /// Run a validation suite: PETRARCH's unit-test XML or TABARI's Validate.text,
+    /// with the dictionaries the suite names; prints each record, then
+    /// "passed N of M".
+    Validate {
+        /// The suite file (PETRARCH .xml, TABARI .text or .project).
+        file: PathBuf,
+        /// Print only the failures and the total.
+        #[arg(long)]
+        failures: bool,
+    },
+    /// Work with TABARI/PETRARCH dictionaries.
+    Dict {
+        #[command(subcommand)]
+        command: DictCommand,
+    },
     /// Score the coder against a directory of hand-coded gold events.
     Eval {
         /// Directory with NN.txt, NN.meta.json and NN.gold.json files.
@@ -56,6 +71,15 @@ enum Command {
         verbose: bool,
         #[command(flatten)]
         lexicon: LexiconArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum DictCommand {
+    /// Report every syntax error in the dictionaries, with file:line.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -94,6 +118,13 @@ struct LexiconArgs {
     /// built-in ones.
     #[arg(long, value_name = "DIR")]
     lexicon: Option<PathBuf>,
+    /// TABARI/PETRARCH dictionaries (verbs, actors, agents, discards) to merge
+    /// into the lexicon; repeat for several files.
+    #[arg(long = "dict", value_name = "PATH")]
+    dicts: Vec<PathBuf>,
+    /// Use only the --dict dictionaries, not the built-in lexicons.
+    #[arg(long, requires = "dicts")]
+    dict_only: bool,
     /// Also emit events with only a source or only a target.
     #[arg(long)]
     partial: bool,
@@ -101,11 +132,24 @@ struct LexiconArgs {
 
 impl LexiconArgs {
     fn load(&self) -> Result<Lexicon> {
-        match &self.lexicon {
-            Some(dir) => Lexicon::from_dir(dir).with_context(|| format!("cannot load the lexicon in {}", dir.display())),
-            None => Lexicon::builtin().context("the built-in lexicon is broken (a bug: please report it)"),
+        if self.dict_only {
+            return Lexicon::from_dictionaries(&self.dicts).map_err(dict_errors);
         }
+        let mut lex = match &self.lexicon {
+            Some(dir) => Lexicon::from_dir(dir).with_context(|| format!("cannot load the lexicon in {}", dir.display()))?,
+            None => Lexicon::builtin().context("the built-in lexicon is broken (a bug: please report it)")?,
+        };
+        if !self.dicts.is_empty() {
+            lex.add_dictionaries(&self.dicts).map_err(dict_errors)?;
+        }
+        Ok(lex)
     }
+}
+
+/// All the errors of a dictionary load, one a line.
+fn dict_errors(errors: Vec<dyad::LexiconError>) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    anyhow::anyhow!("{} error(s) in the dictionaries:\n{}", errors.len(), lines.join("\n"))
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -122,8 +166,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Code { inputs, published, doc_id, out, filter, lexicon } => code(&inputs, published, doc_id, out.as_deref(), &filter, &lexicon),
+        Command::Code { inputs, published, doc_id, out, filter, lexicon } => {
+            code(&inputs, published, doc_id, out.as_deref(), &filter, &lexicon)
+        }
         Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
+        Command::Validate { file, failures } => validate(&file, failures),
+        Command::Dict { command: DictCommand::Check { paths } } => dict_check(&paths),
     };
     match result {
         Ok(code) => code,
@@ -222,4 +270,26 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
     }
     println!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn validate(file: &Path, failures_only: bool) -> Result<ExitCode> {
+    let suite = dyad::validate::load(file).map_err(anyhow::Error::msg)?;
+    let lexicon = Lexicon::from_dictionaries(&suite.dictionaries).map_err(dict_errors)?;
+    let report = dyad::validate::run(&suite, &lexicon);
+    let text = report.to_string();
+    for line in text.lines() {
+        if !failures_only || !line.starts_with("pass ") {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dict_check(paths: &[PathBuf]) -> Result<ExitCode> {
+    let errors = dyad::dict::check(paths);
+    for e in &errors {
+        println!("{e}");
+    }
+    eprintln!("dyad: checked {} file(s): {} error(s)", paths.len(), errors.len());
+    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -177,7 +177,11 @@ fn status_and_date_filters_keep_only_matching_events() {
     let recent = events(&dyad(&["code", "--published", "2024-11-07", "--since", "2024-11-01", "--until", "2024-11-07", &f]));
     assert!(!recent.is_empty(), "Monday's condemnation is in range");
     for e in &recent {
-        assert!(e["date"]["end"].as_str().unwrap_or_default() >= "2024-11-01" && e["date"]["start"].as_str().unwrap_or_default() <= "2024-11-07", "{e}");
+        assert!(
+            e["date"]["end"].as_str().unwrap_or_default() >= "2024-11-01"
+                && e["date"]["start"].as_str().unwrap_or_default() <= "2024-11-07",
+            "{e}"
+        );
     }
     let o = dyad(&["code", "--published", "2024-11-07", "--status", "maybe", &f]);
     assert_eq!(o.status.code(), Some(1));

@@ -309,7 +309,10 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 // "PTI leader", "Pakistan Tehreek-e-Insaf (PTI) leader": the
                 // organisation is context for the role noun after it.
                 let role_at = |k: usize| {
-                    k < end && lex.longest_phrase(&v.ids[k..end]).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)))
+                    k < end
+                        && lex
+                            .longest_phrase(&v.ids[k..end])
+                            .is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)))
                 };
                 if role_at(j) {
                     continue;

@@ -27,6 +27,7 @@ pub mod record;
 pub mod status;
 pub mod text;
 pub mod time;
+pub mod validate;
 
 pub use coder::Coder;
 pub use document::Document;
