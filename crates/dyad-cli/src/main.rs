@@ -238,10 +238,7 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
     let lexicon = lex.load()?;
     let coder = Coder::new(&lexicon).with_partial(lex.partial);
     let docs = dyad::eval::load_gold(gold).map_err(anyhow::Error::msg)?;
-    let mut events = Vec::new();
-    for d in &docs {
-        events.extend(coder.code(&d.document));
-    }
+    let (events, report) = dyad::eval::evaluate(&docs, &coder);
     if verbose {
         for d in &docs {
             for e in events.iter().filter(|e| e.doc == d.document.id) {
@@ -262,7 +259,6 @@ fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {
             }
         }
     }
-    let report = dyad::eval::score(&docs, &events);
     if verbose {
         for m in &report.misdated {
             println!("{m}");

@@ -167,6 +167,13 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
+/// Code every gold document and score the events: (events, report).
+pub fn evaluate(gold: &[GoldDoc], coder: &crate::Coder) -> (Vec<Event>, Report) {
+    let events: Vec<Event> = gold.iter().flat_map(|d| coder.code(&d.document)).collect();
+    let report = score(gold, &events);
+    (events, report)
+}
+
 /// Score coded events (all documents together) against the gold.
 pub fn score(gold: &[GoldDoc], events: &[Event]) -> Report {
     let mut r = Report::default();
