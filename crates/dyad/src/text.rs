@@ -1567,15 +1567,4 @@ mod tests {
         let a = check_invariants(&"Mr. ".repeat(n / 4));
         assert!(a.sentences.iter().all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
     }
-
-    #[test]
-    #[ignore = "timing; run with --release --ignored"]
-    fn twenty_megabytes_without_punctuation() {
-        let text = "word ".repeat(4_000_000);
-        let t0 = std::time::Instant::now();
-        let a = analyse(&text);
-        let dt = t0.elapsed();
-        eprintln!("20 MB: {} tokens, {} sentences in {:?}", a.tokens.len(), a.sentences.len(), dt);
-        assert!(dt.as_secs_f64() < 3.0);
-    }
 }
