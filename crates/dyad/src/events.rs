@@ -275,6 +275,10 @@ struct Sent<'a> {
     mentions: &'a [Mention],
     /// For each token of the sentence (offset by `body`), the mention covering it.
     cover: Vec<Option<usize>>,
+    /// For each token (offset by `body`): its verb readings, looked up once.
+    forms: Vec<&'a [(u32, u8)]>,
+    /// For each token (offset by `body`): is it an adverb the matcher may skip?
+    adverb: Vec<bool>,
 }
 
 impl Sent<'_> {
@@ -294,13 +298,15 @@ impl Sent<'_> {
         self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(&self.norm(k)) || OBJECT_CONTROL.contains(&self.norm(k))
     }
     fn is_adverb(&self, k: usize) -> bool {
-        let n = self.norm(k);
-        n.len() > 4 && n.ends_with("ly") && self.text.tokens[k].kind == TokenKind::Word && (!self.text.tokens[k].cap || k == self.body)
-            || matches!(
-                n,
-                "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further"
-            )
+        k >= self.body && k < self.end && self.adverb[k - self.body]
     }
+}
+
+fn adverb(text: &Text, k: usize, body: usize) -> bool {
+    let t = &text.tokens[k];
+    let n = t.norm.as_str();
+    n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body)
+        || matches!(n, "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further")
 }
 
 /// Find every trigger of one sentence and the actors it relates.
@@ -313,7 +319,9 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
             cover[k - body] = Some(mi);
         }
     }
-    let sent = Sent { lex, text, ids, body, end, mentions, cover };
+    let forms = (body..end).map(|k| ids[k].map(|id| lex.verb_forms(id)).unwrap_or(&[])).collect();
+    let adverbs = (body..end).map(|k| adverb(text, k, body)).collect();
+    let sent = Sent { lex, text, ids, body, end, mentions, cover, forms, adverb: adverbs };
 
     // Every pattern that matches, anchored at every token.
     let mut matches: Vec<(Match, u32)> = Vec::new();
@@ -322,9 +330,11 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
             continue;
         }
+        let passive_at = std::cell::OnceCell::new();
         lex.patterns_at(id, |p| {
             let pattern = &lex.patterns[p as usize];
-            if let Some(m) = match_pattern(&sent, pattern, t) {
+            let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(&sent, t));
+            if let Some(m) = match_pattern(&sent, pattern, t, passive) {
                 matches.push((m, p));
             }
         });
@@ -399,13 +409,29 @@ struct Match {
 fn word_matches(s: &Sent, k: usize, item: Item) -> bool {
     match (item, s.id(k)) {
         (Item::Word(w), Some(id)) => id == w,
-        (Item::Verb(l), Some(id)) => s.lex.verb_forms(id).iter().any(|(x, _)| *x == l),
+        (Item::Verb(l), Some(_)) => k >= s.body && k < s.end && s.forms[k - s.body].iter().any(|(x, _)| *x == l),
         (Item::Any, _) => true,
         _ => false,
     }
 }
 
-fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
+/// The trigger words of a match, without allocating for attempts that fail.
+struct Words {
+    at: [usize; 32],
+    len: usize,
+}
+
+impl Words {
+    fn push(&mut self, k: usize) -> Option<()> {
+        *self.at.get_mut(self.len)? = k;
+        self.len += 1;
+        Some(())
+    }
+}
+
+/// Match pattern `p` anchored at token `t`; `passive_capable`: the anchor is a
+/// passive participle.
+fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Option<Match> {
     if !word_matches(s, t, p.items[p.anchor]) {
         return None;
     }
@@ -413,8 +439,8 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
     if matches!(p.items[p.anchor], Item::Verb(_)) && t > s.body && matches!(s.norm(t - 1), "a" | "an" | "the") {
         return None;
     }
-    let passive_capable = p.verbal && is_passive(s, t);
-    let mut words = vec![t];
+    let mut words = Words { at: [0; 32], len: 0 };
+    words.push(t)?;
     let mut source = None;
     let mut target = None;
     let mut open_target = false;
@@ -439,7 +465,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
                     return None;
                 }
                 if item != Item::Any {
-                    words.push(k);
+                    words.push(k)?;
                 }
                 pos = k + 1;
             }
@@ -476,7 +502,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
                     return None;
                 }
                 if item != Item::Any {
-                    words.push(k);
+                    words.push(k)?;
                 }
                 pos = k;
             }
@@ -495,6 +521,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize) -> Option<Match> {
     if open_target {
         target = mention_ahead(s, after, 10);
     }
+    let mut words = words.at[..words.len].to_vec();
     words.sort_unstable();
     let start = words[0];
     let end = words[words.len() - 1] + 1;
