@@ -331,7 +331,7 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
             continue;
         }
         let passive_at = std::cell::OnceCell::new();
-        lex.patterns_at(id, |p| {
+        lex.patterns_at(id, &ids[t + 1..end], |p| {
             let pattern = &lex.patterns[p as usize];
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(&sent, t));
             if let Some(m) = match_pattern(&sent, pattern, t, passive) {

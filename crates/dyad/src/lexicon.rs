@@ -165,6 +165,21 @@ pub mod form {
     pub const ING: u8 = 16;
 }
 
+/// The patterns of one anchor, split by the word that must follow it, so that a
+/// common verb ("hold", with hundreds of patterns) is only tried with the
+/// patterns its next words allow.
+#[derive(Debug, Default)]
+struct Anchored {
+    /// Patterns whose item after the anchor is not a plain word.
+    open: Vec<u32>,
+    /// Patterns by the word that follows the anchor.
+    by_next: HashMap<TokId, Vec<u32>>,
+}
+
+/// How far after an anchor the matcher may find the next word: a gap of up to
+/// six tokens, then up to two skipped adverbs or articles.
+pub const NEXT_WORD_REACH: usize = 9;
+
 /// Key of the anchor index: patterns are found by their anchor word or verb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Anchor {
@@ -190,7 +205,7 @@ pub struct Lexicon {
     pub roles: Vec<String>,
     pub patterns: Vec<Pattern>,
     pub implied: Vec<Implied>,
-    anchors: HashMap<Anchor, Vec<u32>>,
+    anchors: HashMap<Anchor, Anchored>,
     /// Verb lemmas by index.
     pub lemmas: Vec<String>,
     lemma_ids: HashMap<String, u32>,
@@ -846,7 +861,14 @@ impl Lexicon {
             Item::Verb(v) => Anchor::Verb(v),
             _ => return Err("the anchor must be a word or a verb".to_string()),
         };
-        self.anchors.entry(key).or_default().push(self.patterns.len() as u32);
+        let idx = self.patterns.len() as u32;
+        let entry = self.anchors.entry(key).or_default();
+        // The first word after the anchor, past any gap items.
+        let next = pattern.items[pattern.anchor + 1..].iter().find(|i| **i != Item::Any);
+        match next {
+            Some(Item::Word(w)) => entry.by_next.entry(*w).or_default().push(idx),
+            _ => entry.open.push(idx),
+        }
         self.patterns.push(pattern);
         Ok(())
     }
@@ -894,13 +916,32 @@ impl Lexicon {
     }
 
     /// Patterns whose anchor can be the token `id`.
-    pub fn patterns_at(&self, id: TokId, mut f: impl FnMut(u32)) {
-        if let Some(ps) = self.anchors.get(&Anchor::Word(id)) {
-            ps.iter().for_each(|&p| f(p));
+    /// Call `f` with every pattern that may match anchored on token `id`, given
+    /// the ids of the tokens after it (at most [`NEXT_WORD_REACH`] are read).
+    pub fn patterns_at(&self, id: TokId, next: &[Option<TokId>], mut f: impl FnMut(u32)) {
+        let mut visit = |a: &Anchored| {
+            a.open.iter().for_each(|&p| f(p));
+            if a.by_next.is_empty() {
+                return;
+            }
+            let mut seen: [Option<TokId>; NEXT_WORD_REACH] = [None; NEXT_WORD_REACH];
+            for (i, n) in next.iter().take(NEXT_WORD_REACH).enumerate() {
+                let Some(n) = *n else { continue };
+                if seen[..i].contains(&Some(n)) {
+                    continue;
+                }
+                seen[i] = Some(n);
+                if let Some(ps) = a.by_next.get(&n) {
+                    ps.iter().for_each(|&p| f(p));
+                }
+            }
+        };
+        if let Some(a) = self.anchors.get(&Anchor::Word(id)) {
+            visit(a);
         }
         for (lemma, _) in self.verb_forms(id) {
-            if let Some(ps) = self.anchors.get(&Anchor::Verb(*lemma)) {
-                ps.iter().for_each(|&p| f(p));
+            if let Some(a) = self.anchors.get(&Anchor::Verb(*lemma)) {
+                visit(a);
             }
         }
     }
