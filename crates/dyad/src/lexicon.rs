@@ -894,6 +894,12 @@ impl Lexicon {
                     let id = self.intern("'s");
                     items.push(Item::Word(id));
                 }
+                // A plain lowercase word is one token as it stands; anything else
+                // ("U.S.", "al-Qaida", "G-20") is tokenised like text.
+                w if w.bytes().all(|b| b.is_ascii_lowercase()) => {
+                    let id = self.intern(w);
+                    items.push(Item::Word(id));
+                }
                 w => {
                     for t in Self::phrase_tokens(w) {
                         let id = self.intern(&t);
