@@ -8,7 +8,7 @@
 //! This module owns parsing and compiling; recognising mentions in a sentence is
 //! [`crate::actors`]'s job, matching triggers [`crate::events`]'s.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use jiff::civil::Date;
