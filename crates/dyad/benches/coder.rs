@@ -6,7 +6,7 @@
 //! text), replicated to at least 200,000 sentences; without `../shared` the
 //! benchmark says so and measures nothing. Throughput is reported in sentences.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dyad::{Coder, Document, Lexicon};
@@ -19,7 +19,7 @@ fn shared() -> Option<PathBuf> {
 }
 
 /// The distinct source documents of the corpus.
-fn sources(shared: &PathBuf) -> Vec<Document> {
+fn sources(shared: &Path) -> Vec<Document> {
     let mut docs = Vec::new();
     let gold = shared.join("eval/news-gold");
     if let Ok(gold) = dyad::eval::load_gold(&gold) {
@@ -43,7 +43,7 @@ fn sources(shared: &PathBuf) -> Vec<Document> {
 }
 
 /// The sources replicated to at least [`MIN_SENTENCES`] sentences: (documents, sentences).
-pub fn corpus(shared: &PathBuf) -> (Vec<Document>, usize) {
+pub fn corpus(shared: &Path) -> (Vec<Document>, usize) {
     let base = sources(shared);
     let per_round: usize = base.iter().map(|d| dyad::text::analyse(&d.text).sentences.len()).sum();
     let rounds = MIN_SENTENCES.div_ceil(per_round.max(1));
@@ -66,9 +66,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
     group.throughput(Throughput::Elements(sentences as u64));
-    group.bench_function("tokenise", |b| {
-        b.iter(|| docs.iter().map(|d| dyad::text::analyse(&d.text).sentences.len()).sum::<usize>())
-    });
+    group.bench_function("tokenise", |b| b.iter(|| docs.iter().map(|d| dyad::text::analyse(&d.text).sentences.len()).sum::<usize>()));
     group.bench_function("code", |b| {
         let coder = Coder::new(&lex);
         b.iter(|| docs.iter().map(|d| coder.code(d).len()).sum::<usize>())

@@ -183,13 +183,26 @@ fn is_role_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Split a CAMEO code "JPNGOV" into (country, role) when it is country-based.
-fn split_code(lex: &Lexicon, code: &str) -> (Option<String>, Option<String>) {
-    if code.len() >= 3 && lex.countries.iter().any(|c| c.iso == code[..3]) {
-        let role = if code.len() >= 6 && is_role_code(&code[3..6]) { Some(code[3..6].to_string()) } else { None };
+/// CAMEO's primary role (agent) codes, looked for after the country in a long
+/// dictionary code ("USAASMGOV" is the government of American Samoa: role GOV).
+const CAMEO_ROLES: &[&str] = &[
+    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "MED", "EDU", "BUS", "CRM", "CVL",
+    "HLH", "HRI", "LAB", "LEG", "REF", "RAD", "ELI", "INS", "AGR", "ENV", "SET", "UAF", "MOD", "DEV",
+];
+
+/// Split a CAMEO code "JPNGOV" into (country, role) when it is country-based. The
+/// role is the first CAMEO role code among the three-letter blocks after the
+/// country ("DZAGOVAGR" is DZA, GOV; "USAASMGOV" is USA, GOV), else the block
+/// right after it.
+pub(crate) fn split_code(lex: &Lexicon, code: &str) -> (Option<String>, Option<String>) {
+    let blocks = |from: usize| (from..code.len().saturating_sub(2)).step_by(3).filter_map(move |i| code.get(i..i + 3));
+    let known_role = |from: usize| blocks(from).find(|b| CAMEO_ROLES.contains(b)).map(str::to_string);
+    if code.len() >= 3 && code.get(..3).is_some_and(|c| lex.countries.iter().any(|x| x.iso == c)) {
+        let role = known_role(3).or_else(|| code.get(3..6).filter(|r| is_role_code(r)).map(str::to_string));
         (Some(code[..3].to_string()), role)
     } else {
-        (None, if code.len() >= 3 && is_role_code(&code[..3]) { Some(code[..3].to_string()) } else { None })
+        let role = code.get(..3).filter(|r| is_role_code(r)).map(str::to_string);
+        (None, role)
     }
 }
 
@@ -326,6 +339,13 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             }
             let country_hit = hits.iter().find(|h| cap && matches!(h.entry, Entry::Country(_) | Entry::Seat(_) | Entry::Adjective(_)));
             if let Some(h) = country_hit {
+                if np.country.is_some() && np.role.is_some() && np.name.is_none() && matches!(h.entry, Entry::Country(_)) {
+                    // "Bree Prime Minister Romendacil": a name after a country's
+                    // title that a dictionary codes as the country is the name.
+                    np.name = Some((j, after));
+                    j = after;
+                    break;
+                }
                 if np.country.is_some() && !matches!(h.entry, Entry::Adjective(_)) || np.name.is_some() {
                     break;
                 }
@@ -723,10 +743,14 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
     let (name, mut country, mut role, code_override, person) = if let Some((p, _)) = np.person {
         let person = &lex.people[p as usize];
         let term = person.term_on(ctx.date);
+        if term.code.is_empty() {
+            // A dictionary actor with no code on this date ("[---]").
+            return None;
+        }
         rule = Some(term.rule);
         let (c, rl) = split_code(lex, &term.code);
-        let code = if c.is_none() { Some(term.code.clone()) } else { None };
-        (person.name.clone(), c, rl, code, true)
+        // The code as the lexicon writes it ("PSEREBHMS", "DZAGOVAGR").
+        (person.name.clone(), c, rl, Some(term.code.clone()), person.person)
     } else if let (Some(o), true) = (np.org, np.org_is_head || np.role.is_none() && !np.head_generic && np.name.is_none()) {
         let org = &lex.organisations[o as usize];
         rule = np.org_rule;
@@ -800,7 +824,12 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
     if country.is_none() && code_override.is_none() && role.is_some() && !matches!(role.as_deref(), Some("IGO" | "NGO")) {
         country = ctx.main_country.clone();
     }
-    let code = code_override.unwrap_or_else(|| format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")));
+    let code = code_override.unwrap_or_else(|| match role.as_deref().and_then(|r| r.strip_suffix('~')) {
+        // A prefix agent of a TABARI/PETRARCH dictionary ("NGO~"): before the country.
+        Some(prefix) => format!("{prefix}{}", country.as_deref().unwrap_or("")),
+        None => format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")),
+    });
+    let role = role.map(|r| r.trim_end_matches('~').to_string());
     let known = np.person.map(|(p, _)| p);
     let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None, known };
     let mut m = Mention { start, end, actors: vec![actor], anaphor: false };

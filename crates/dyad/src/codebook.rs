@@ -129,6 +129,13 @@ impl Codebook {
         (2..=code.len()).rev().find_map(|n| self.get(&code[..n]))
     }
 
+    /// [`Codebook::resolve`] for codes of TABARI/PETRARCH dictionaries, which may
+    /// end in letters or marks ("174K", "031!"): the leading digits resolve.
+    pub fn resolve_loose(&self, code: &str) -> Option<&CodeInfo> {
+        let digits = code.find(|c: char| !c.is_ascii_digit()).map_or(code, |i| &code[..i]);
+        self.resolve(digits)
+    }
+
     /// All entries, in file order (each root, then its 3- and 4-digit codes).
     pub fn iter(&self) -> impl Iterator<Item = &CodeInfo> {
         self.codes.iter()

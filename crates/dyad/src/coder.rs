@@ -49,12 +49,27 @@ impl<'a> Coder<'a> {
         let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
         let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
+        // Discard phrases (TABARI/PETRARCH dictionaries): a story-level one
+        // anywhere empties the document; a sentence-level one its sentence.
+        let mut discarded = vec![false; text.sentences.len()];
+        if !lex.discards.is_empty() {
+            for (si, s) in text.sentences.iter().enumerate() {
+                match lex.discard_in(&text, s.tokens.clone()) {
+                    Some(d) if d.story => return Vec::new(),
+                    Some(_) => discarded[si] = true,
+                    None => {}
+                }
+            }
+        }
         let mut out: Vec<Pending> = Vec::new();
         for si in 0..text.sentences.len() {
             let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
+            if discarded.get(si) == Some(&true) {
+                continue;
+            }
             let found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions)
                 .into_iter()
-                .filter(|f| lex.patterns[f.pattern as usize].code != BLOCK)
+                .filter(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some())
                 .collect();
             let exprs = dater.expressions(si);
             let body = text.sentences[si].body;
@@ -110,14 +125,46 @@ impl<'a> Coder<'a> {
                 if !sources.is_empty() && !targets.is_empty() {
                     previous = Some((sources.clone(), targets.clone()));
                 }
-                for (src, tgt) in pairs {
+                // Paired codes (TABARI/PETRARCH `[032:033]`): also the event the
+                // other way round; members of a compound that act on each other
+                // take the first code forwards and the second backwards.
+                let mut directed: Vec<(&str, Option<&Actor>, Option<&Actor>)> = Vec::new();
+                match (&pattern.reverse, symmetric) {
+                    (Some(r), true) => {
+                        for (i, a) in sources.iter().enumerate() {
+                            for b in &sources[i + 1..] {
+                                directed.push((&pattern.code, Some(a), Some(b)));
+                                directed.push((r, Some(b), Some(a)));
+                            }
+                        }
+                        directed.retain(|d| d.0 != BLOCK);
+                    }
+                    _ => {
+                        for (src, tgt) in pairs {
+                            if pattern.code != BLOCK {
+                                directed.push((&pattern.code, src, tgt));
+                            }
+                            if let (Some(r), false) = (&pattern.reverse, symmetric) {
+                                directed.push((r, tgt, src));
+                            }
+                        }
+                    }
+                }
+                for (code, src, tgt) in directed {
                     if let (Some(a), Some(b)) = (src, tgt) {
                         if same_actor(a, b) {
                             continue;
                         }
                     }
-                    let Some(info) = self.codebook.resolve(&pattern.code) else {
+                    if src.is_none() && tgt.is_none() {
                         continue;
+                    }
+                    // A TABARI/PETRARCH dictionary may use codes outside CAMEO
+                    // ("903"): the event carries its code, without a label.
+                    let (label, quad_class, goldstein) = match self.codebook.resolve_loose(code) {
+                        Some(info) => (info.label.clone(), info.quad_class, info.goldstein),
+                        None if pattern.target_anywhere => (String::new(), 0, 0.0),
+                        None => continue,
                     };
                     let s = &text.sentences[si];
                     let event = Event {
@@ -126,11 +173,11 @@ impl<'a> Coder<'a> {
                         id: format!("{}:{}:{}", doc.id, si, n),
                         source: None,
                         target: None,
-                        code: pattern.code.clone(),
-                        root: crate::codebook::root(&pattern.code).to_string(),
-                        label: info.label.clone(),
-                        quad_class: info.quad_class,
-                        goldstein: info.goldstein,
+                        code: code.to_string(),
+                        root: crate::codebook::root(code).to_string(),
+                        label,
+                        quad_class,
+                        goldstein,
                         date: date_record(&When::publication(doc.published)),
                         status: status.as_str().to_string(),
                         location: None,
@@ -148,13 +195,22 @@ impl<'a> Coder<'a> {
         }
         // Events their sentence does not date take the document's lead date.
         out.into_iter()
-            .map(|Pending { event: mut e, when, tense, source, target }| {
+            .filter_map(|Pending { event: mut e, when, tense, source, target }| {
                 let when = when.unwrap_or_else(|| dater.fallback(e.sentence, tense));
-                let on = |a: Actor| record(lex, &a.on(lex, when.interval.start), &text, &doc.text);
-                e.source = source.map(on);
-                e.target = target.map(on);
+                // An actor whose dictionary entry has no code on the event's date
+                // ("[---]") is no actor.
+                let on = |a: Actor| {
+                    Some(a.on(lex, when.interval.start)).filter(|a| !a.code.is_empty()).map(|a| record(lex, &a, &text, &doc.text))
+                };
+                let (had_source, had_target) = (source.is_some(), target.is_some());
+                e.source = source.and_then(on);
+                e.target = target.and_then(on);
+                let lost = had_source && e.source.is_none() || had_target && e.target.is_none();
+                if lost && (!self.partial || e.source.is_none() && e.target.is_none()) {
+                    return None;
+                }
                 e.date = date_record(&when);
-                e
+                Some(e)
             })
             .collect()
     }

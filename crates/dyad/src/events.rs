@@ -306,7 +306,10 @@ fn adverb(text: &Text, k: usize, body: usize) -> bool {
     let t = &text.tokens[k];
     let n = t.norm.as_str();
     n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body)
-        || matches!(n, "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further")
+        || matches!(
+            n,
+            "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further"
+        )
 }
 
 /// Find every trigger of one sentence and the actors it relates.
@@ -343,7 +346,7 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
     matches.sort_by(|(a, pa), (b, pb)| {
         let wa = lex.patterns[*pa as usize].weight;
         let wb = lex.patterns[*pb as usize].weight;
-        let gaps = |p: u32| lex.patterns[p as usize].items.iter().filter(|i| **i == Item::Any).count();
+        let gaps = |p: u32| lex.patterns[p as usize].items.iter().filter(|i| matches!(i, Item::Any | Item::Gap(_))).count();
         wb.cmp(&wa)
             .then((b.target.is_some()).cmp(&a.target.is_some()))
             .then(gaps(*pa).cmp(&gaps(*pb)))
@@ -429,6 +432,22 @@ impl Words {
     }
 }
 
+/// The number of tokens a word, verb or set item matches starting at token `k`.
+fn item_len(s: &Sent, k: usize, item: Item) -> Option<usize> {
+    match item {
+        Item::Set(i) => s.lex.sets[i as usize].match_forward(&s.ids[k..s.end]),
+        _ => word_matches(s, k, item).then_some(1),
+    }
+}
+
+/// The number of tokens a word, verb or set item matches ending at token `k`.
+fn item_len_back(s: &Sent, k: usize, item: Item) -> Option<usize> {
+    match item {
+        Item::Set(i) => s.lex.sets[i as usize].match_backward(&s.ids[s.body..=k]),
+        _ => word_matches(s, k, item).then_some(1),
+    }
+}
+
 /// Match pattern `p` anchored at token `t`; `passive_capable`: the anchor is a
 /// passive participle.
 fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Option<Match> {
@@ -447,42 +466,54 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Opti
     // Forward from the anchor.
     let mut pos = t + 1;
     let n = p.items.len();
+    // Tokens that may still be passed over before the next item (`Item::Gap`).
+    let mut gap = 0usize;
     for (idx, &item) in p.items.iter().enumerate().skip(p.anchor + 1) {
         let last = idx == n - 1;
         match item {
-            Item::Word(_) | Item::Verb(_) | Item::Any => {
+            Item::Gap(g) => gap += g as usize,
+            Item::Word(_) | Item::Verb(_) | Item::Any | Item::Set(_) => {
                 let mut k = pos;
                 let mut skipped = 0;
                 while k < s.end
-                    && !word_matches(s, k, item)
+                    && item_len(s, k, item).is_none()
                     && skipped < 2
                     && (s.is_adverb(k) || item != Item::Any && matches!(s.norm(k), "a" | "an" | "the"))
                 {
                     k += 1;
                     skipped += 1;
                 }
-                if k >= s.end || !word_matches(s, k, item) {
+                if gap > 0 && (k >= s.end || item_len(s, k, item).is_none()) {
+                    k = scan(s, pos..s.end.min(pos + gap + 1), |j| item_len(s, j, item).is_some())?;
+                }
+                if k >= s.end {
                     return None;
                 }
+                let len = item_len(s, k, item)?;
                 if item != Item::Any {
-                    words.push(k)?;
+                    for w in k..k + len {
+                        words.push(w)?;
+                    }
                 }
-                pos = k + 1;
+                pos = k + len;
+                gap = 0;
             }
-            Item::Target | Item::Source => {
+            Item::Target | Item::Source | Item::Compound => {
                 // In the passive the object slot right after the verb is the subject.
-                if passive_capable && item == Item::Target && idx == p.anchor + 1 {
+                let right_after_verb = p.items[p.anchor + 1..idx].iter().all(|i| matches!(i, Item::Gap(_)));
+                if passive_capable && item == Item::Target && right_after_verb {
                     continue;
                 }
                 if last && item == Item::Target {
                     open_target = true;
                     break;
                 }
-                let m = mention_ahead(s, pos, if last { 10 } else { 4 })?;
-                if item == Item::Target {
-                    target = Some(m);
-                } else {
-                    source = Some(m);
+                let m = mention_ahead(s, pos, if last { 10 } else { 4 } + gap)?;
+                gap = 0;
+                match item {
+                    Item::Target => target = Some(m),
+                    Item::Compound if s.mentions[m].actors.len() < 2 => return None,
+                    _ => source = Some(m),
                 }
                 pos = s.mentions[m].end;
             }
@@ -491,41 +522,94 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Opti
     let after = pos;
     // Backward from the anchor.
     let mut pos = t;
+    let mut gap = 0usize;
     for &item in p.items[..p.anchor].iter().rev() {
         match item {
-            Item::Word(_) | Item::Verb(_) | Item::Any => {
+            Item::Gap(g) => gap += g as usize,
+            Item::Word(_) | Item::Verb(_) | Item::Any | Item::Set(_) => {
                 let mut k = pos.checked_sub(1)?;
-                while k > s.body && !word_matches(s, k, item) && s.is_adverb(k) {
+                while k > s.body && item_len_back(s, k, item).is_none() && s.is_adverb(k) {
                     k -= 1;
                 }
-                if k < s.body || !word_matches(s, k, item) {
+                if gap > 0 && (k < s.body || item_len_back(s, k, item).is_none()) {
+                    let lo = pos.saturating_sub(gap + 1).max(s.body);
+                    k = scan(s, (lo..pos).rev(), |j| item_len_back(s, j, item).is_some())?;
+                }
+                if k < s.body {
                     return None;
                 }
+                let len = item_len_back(s, k, item)?;
+                let first = k + 1 - len;
                 if item != Item::Any {
-                    words.push(k)?;
+                    for w in first..=k {
+                        words.push(w)?;
+                    }
                 }
-                pos = k;
+                pos = first;
+                gap = 0;
             }
-            Item::Target | Item::Source => {
+            Item::Target | Item::Source | Item::Compound => {
                 let k = pos.checked_sub(1)?;
-                let m = s.mention_at(k)?;
-                if item == Item::Target {
-                    target = Some(m);
-                } else {
-                    source = Some(m);
+                let lo = k.saturating_sub(gap).max(s.body);
+                let m = (lo..=k).rev().take_while(|&j| j == k || !gap_stops(s, j)).find_map(|j| s.mention_at(j))?;
+                gap = 0;
+                match item {
+                    Item::Target => target = Some(m),
+                    Item::Compound if s.mentions[m].actors.len() < 2 => return None,
+                    _ => source = Some(m),
                 }
                 pos = s.mentions[m].start;
             }
         }
     }
     if open_target {
-        target = mention_ahead(s, after, 10);
+        // TABARI/PETRARCH patterns: the first actor after the verb that is not
+        // part of the pattern's own words; dyad's: the first after the pattern.
+        target = if p.target_anywhere {
+            // Whatever the preposition, as PETRARCH does; not past a semicolon.
+            let mut found = None;
+            let mut k = t + 1;
+            while k < s.end && k < after + 10 && !gap_stops(s, k) {
+                if let Some(m) = s.mention_at(k) {
+                    let (ms, me) = (s.mentions[m].start, s.mentions[m].end);
+                    if !words.at[..words.len].iter().any(|&w| ms <= w && w < me) && Some(m) != source && ms > t {
+                        found = Some(m);
+                        break;
+                    }
+                    k = me.max(k + 1);
+                    continue;
+                }
+                k += 1;
+            }
+            found
+        } else {
+            mention_ahead(s, after, 10)
+        };
     }
     let mut words = words.at[..words.len].to_vec();
     words.sort_unstable();
     let start = words[0];
     let end = words[words.len() - 1] + 1;
     Some(Match { start, end, words, verb: t, source, target, after })
+}
+
+/// A gap of a TABARI/PETRARCH pattern does not reach past a semicolon or colon
+/// (their patterns often span a complement: "NOTED + *" in "noted that X regretted").
+fn gap_stops(s: &Sent, k: usize) -> bool {
+    matches!(s.norm(k), ";" | ":" | ".")
+}
+
+/// The first token in `range` where `hit` holds, not passing a clause boundary.
+fn scan(s: &Sent, range: impl Iterator<Item = usize>, hit: impl Fn(usize) -> bool) -> Option<usize> {
+    for j in range {
+        if hit(j) {
+            return Some(j);
+        }
+        if gap_stops(s, j) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Prepositions whose object is a place or time, not the target of an event.
@@ -605,7 +689,19 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
         // A trigger that begins inside an actor mention ("a suicide car bomber
         // struck ...") has that mention as its subject.
         let inside = s.mention_at(m.start).filter(|&x| s.mentions[x].start < m.start);
-        let subject = inside.or_else(|| subject(s, m.start)).or_else(|| fronted_participle_subject(s, m));
+        let mut subject = inside.or_else(|| subject(s, m.start)).or_else(|| fronted_participle_subject(s, m));
+        if p.target_anywhere && !passive && m.target.is_some() && subject == m.target {
+            // A dictionary pattern that names the target before the verb ("NOTED +
+            // *": "Gondor noted that Mordor regretted ..."): the source is the
+            // subject where the pattern starts.
+            let first = m.words.first().copied().unwrap_or(m.start);
+            subject = self::subject(s, first.min(s.mentions[m.target.unwrap_or_default()].start));
+        }
+        if p.items.contains(&Item::Compound) {
+            // "Israel and Syria met": the members act on each other (the coder
+            // pairs them both ways).
+            return (explicit_source.unwrap_or_default(), Vec::new());
+        }
         if m.source.is_some() && !p.items.contains(&Item::Target) {
             // "received a call from +": the subject is on the receiving end.
             return (explicit_source.unwrap_or_default(), actors(s, subject));

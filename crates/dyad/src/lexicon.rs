@@ -57,6 +57,10 @@ pub struct Term {
 pub struct Person {
     pub name: String,
     pub terms: Vec<Term>,
+    /// A person, as opposed to an institution or group known by name with dated
+    /// codes (from a TABARI/PETRARCH actor dictionary): only people are what "he"
+    /// and "she" refer to.
+    pub person: bool,
 }
 
 impl Person {
@@ -113,6 +117,71 @@ pub enum Item {
     Source,
     Target,
     Any,
+    /// Up to this many tokens of any kind (TABARI/PETRARCH patterns: words
+    /// separated by a space may have others between them).
+    Gap(u8),
+    /// A coordinated mention ("Israel and Syria") whose members act on each
+    /// other: both sides of the event (TABARI/PETRARCH `%`).
+    Compound,
+    /// Any phrase of a set (a TABARI/PETRARCH synset): index into
+    /// [`Lexicon::sets`].
+    Set(u32),
+}
+
+/// A set of phrases matched as one pattern item (a synset of a verb dictionary).
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    pub name: String,
+    /// Each phrase as token ids, longest first.
+    phrases: Vec<Vec<TokId>>,
+    /// Phrases by first token and by last token.
+    by_first: HashMap<TokId, Vec<u32>>,
+    by_last: HashMap<TokId, Vec<u32>>,
+}
+
+impl PhraseSet {
+    pub fn new(name: &str, mut phrases: Vec<Vec<TokId>>) -> PhraseSet {
+        phrases.retain(|p| !p.is_empty());
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        phrases.dedup();
+        let mut set = PhraseSet { name: name.to_string(), ..Default::default() };
+        for (i, p) in phrases.iter().enumerate() {
+            set.by_first.entry(p[0]).or_default().push(i as u32);
+            set.by_last.entry(p[p.len() - 1]).or_default().push(i as u32);
+        }
+        set.phrases = phrases;
+        set
+    }
+
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The length of the longest phrase of the set at the start of `ids`.
+    pub fn match_forward(&self, ids: &[Option<TokId>]) -> Option<usize> {
+        let first = ids.first().copied().flatten()?;
+        self.by_first
+            .get(&first)?
+            .iter()
+            .map(|&i| &self.phrases[i as usize])
+            .find(|p| p.len() <= ids.len() && p.iter().zip(ids).all(|(a, b)| Some(*a) == *b))
+            .map(Vec::len)
+    }
+
+    /// The length of the longest phrase of the set at the end of `ids`.
+    pub fn match_backward(&self, ids: &[Option<TokId>]) -> Option<usize> {
+        let last = ids.last().copied().flatten()?;
+        self.by_last
+            .get(&last)?
+            .iter()
+            .map(|&i| &self.phrases[i as usize])
+            .find(|p| p.len() <= ids.len() && p.iter().rev().zip(ids.iter().rev()).all(|(a, b)| Some(*a) == *b))
+            .map(Vec::len)
+    }
 }
 
 /// A trigger pattern from a verbs file.
@@ -127,6 +196,13 @@ pub struct Pattern {
     pub rule: Rule,
     /// Number of word and verb items: longer patterns win.
     pub weight: usize,
+    /// The open target may be the first actor after the verb, before the
+    /// pattern's other words too (TABARI/PETRARCH patterns: "granted Gondor
+    /// asylum" for `* ASYLUM`). dyad's own patterns look after their last word.
+    pub target_anywhere: bool,
+    /// TABARI/PETRARCH paired codes (`[032:033]`): the code of the event the
+    /// other way round, from the target to the source ("X visited Y": Y hosted X).
+    pub reverse: Option<String>,
 }
 
 /// Which side of an event.
@@ -180,6 +256,20 @@ struct Anchored {
 /// six tokens, then up to two skipped adverbs or articles.
 pub const NEXT_WORD_REACH: usize = 9;
 
+/// A discard phrase (TABARI/PETRARCH discard list): a sentence containing it yields
+/// no events; a story-level one empties the whole document.
+#[derive(Clone, Debug)]
+pub struct Discard {
+    /// The phrase as normalised tokens joined by single spaces.
+    pub phrase: String,
+    /// Must end at a token boundary (written with a trailing `_`); otherwise the
+    /// last word is a stem ("BASEBALL" also matches "baseballs").
+    pub exact: bool,
+    /// Story-level (written with a leading `+`).
+    pub story: bool,
+    pub rule: Rule,
+}
+
 /// Key of the anchor index: patterns are found by their anchor word or verb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Anchor {
@@ -204,6 +294,8 @@ pub struct Lexicon {
     /// Role codes, interned.
     pub roles: Vec<String>,
     pub patterns: Vec<Pattern>,
+    /// Phrase sets used by [`Item::Set`].
+    pub sets: Vec<PhraseSet>,
     pub implied: Vec<Implied>,
     anchors: HashMap<Anchor, Anchored>,
     /// Verb lemmas by index.
@@ -215,6 +307,13 @@ pub struct Lexicon {
     pub codebook: Codebook,
     /// Named events with dates, for anchored time expressions.
     pub time_anchors: Option<crate::time::Anchors>,
+    /// TABARI stems (dictionary words written without a trailing `_`): a text
+    /// token the vocabulary does not know takes the id of its longest stem.
+    stems: HashMap<String, TokId>,
+    /// Discard phrases, and the automaton that finds them (built by
+    /// `Lexicon::build_discards`).
+    pub discards: Vec<Discard>,
+    discard_matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 /// A line without its comment, trimmed.
@@ -249,6 +348,9 @@ fn parse_date(s: &str, file: &str, line: usize) -> Result<Option<Date>, LexiconE
         message: format!("'{s}' is not a date (YYYY-MM-DD): {e}"),
     })
 }
+
+/// The shortest TABARI stem that matches longer words.
+const MIN_STEM: usize = 3;
 
 /// The most patterns one written pattern may expand to.
 const MAX_EXPANSIONS: usize = 512;
@@ -506,7 +608,7 @@ impl Lexicon {
     }
 
     /// Intern a token string.
-    fn intern(&mut self, tok: &str) -> TokId {
+    pub(crate) fn intern(&mut self, tok: &str) -> TokId {
         if let Some(&id) = self.vocab.get(tok) {
             return id;
         }
@@ -538,17 +640,41 @@ impl Lexicon {
                 return Some(id);
             }
         }
-        self.vocab.get(norm).copied()
+        self.vocab.get(norm).copied().or_else(|| self.stem_id(norm))
+    }
+
+    /// The id of the longest TABARI stem (of at least three bytes) that begins
+    /// `norm`, if the lexicon has stems.
+    fn stem_id(&self, norm: &str) -> Option<TokId> {
+        if self.stems.is_empty() {
+            return None;
+        }
+        (MIN_STEM..norm.len()).rev().filter(|&k| norm.is_char_boundary(k)).find_map(|k| self.stems.get(&norm[..k]).copied())
+    }
+
+    /// Register a TABARI stem: text tokens that begin with it (and that the
+    /// vocabulary does not know) match it. Shorter stems are ignored.
+    pub(crate) fn add_stem(&mut self, norm: &str) {
+        if norm.len() >= MIN_STEM && !self.stems.contains_key(norm) {
+            let id = self.intern(norm);
+            self.stems.insert(norm.to_string(), id);
+        }
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: Entry, rule: Rule) {
         let toks = Self::phrase_tokens(phrase);
-        if toks.is_empty() {
+        let ids: Vec<TokId> = toks.iter().map(|t| self.intern(t)).collect();
+        self.add_phrase_ids(&ids, entry, rule);
+    }
+
+    /// Add an actor phrase given as interned token ids (a token key with a `^`
+    /// prefix must be written in capitals).
+    pub(crate) fn add_phrase_ids(&mut self, ids: &[TokId], entry: Entry, rule: Rule) {
+        if ids.is_empty() {
             return;
         }
         let mut node = 0u32;
-        for t in &toks {
-            let id = self.intern(t);
+        for &id in ids {
             node = match self.edges.get(&(node, id)) {
                 Some(&n) => n,
                 None => {
@@ -584,7 +710,7 @@ impl Lexicon {
         best
     }
 
-    fn role_id(&mut self, role: &str) -> RoleId {
+    pub(crate) fn role_id(&mut self, role: &str) -> RoleId {
         if let Some(i) = self.roles.iter().position(|r| r == role) {
             return i as RoleId;
         }
@@ -725,7 +851,7 @@ impl Lexicon {
                 Some(&i) => i,
                 None => {
                     let i = self.people.len() as u32;
-                    self.people.push(Person { name: f[0].to_string(), terms: Vec::new() });
+                    self.people.push(Person { name: f[0].to_string(), terms: Vec::new(), person: true });
                     self.people_by_name.insert(f[0].to_string(), i);
                     i
                 }
@@ -918,7 +1044,7 @@ impl Lexicon {
         }
         let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
         let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_))).count();
-        Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight })
+        Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
     /// Patterns whose anchor can be the token `id`.
@@ -960,6 +1086,142 @@ impl Lexicon {
     /// Is the token any verb form with these inflection flags?
     pub fn has_form(&self, id: TokId, flags: u8) -> bool {
         self.verb_forms(id).iter().any(|(_, f)| f & flags != 0)
+    }
+
+    /// A verb lemma for dictionary verbs, created without forms (they are added
+    /// with [`Lexicon::add_verb_form`]); `name` keys it (a block of synonymous
+    /// verbs is one lemma whose forms are all of theirs).
+    pub(crate) fn dict_lemma(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.lemma_ids.get(name) {
+            return i;
+        }
+        let i = self.lemmas.len() as u32;
+        self.lemmas.push(name.to_string());
+        self.lemma_ids.insert(name.to_string(), i);
+        i
+    }
+
+    /// Add a normalised word as a form of a lemma, with inflection flags.
+    pub(crate) fn add_verb_form(&mut self, lemma: u32, word: &str, flags: u8) {
+        let id = self.intern(word);
+        let list = self.verb_forms.entry(id).or_default();
+        match list.iter_mut().find(|(l, _)| *l == lemma) {
+            Some((_, fl)) => *fl |= flags,
+            None => list.push((lemma, flags)),
+        }
+    }
+
+    /// The inflections dyad knows for a verb: from `data/verbs/irregular.txt` when
+    /// listed there, else by the regular rules. [third person, past, participle, -ing].
+    pub(crate) fn inflections(&self, lemma: &str) -> [Vec<String>; 4] {
+        match self.irregular.get(lemma) {
+            Some(f) => f.clone(),
+            None => regular_forms(lemma).map(|f| vec![f]),
+        }
+    }
+
+    /// Add a pattern built by a dictionary reader ([`crate::dict`]): anchored on its
+    /// first verb item (else its first word), with the open target allowed anywhere
+    /// after the verb, and `reverse` the code of the paired event from the target
+    /// to the source. `items` must hold a word or verb.
+    pub(crate) fn add_dict_pattern(&mut self, code: &str, reverse: Option<&str>, items: Vec<Item>, rule: Rule) -> Result<(), String> {
+        let anchor = items
+            .iter()
+            .position(|i| matches!(i, Item::Verb(_)))
+            .or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))))
+            .ok_or("needs at least one word or verb")?;
+        let count = |want: Item| items.iter().filter(|&&i| i == want).count();
+        if count(Item::Target) > 1 || count(Item::Source) + count(Item::Compound) > 1 {
+            return Err("more than one source or target slot".to_string());
+        }
+        let key = match items[anchor] {
+            Item::Word(w) => Anchor::Word(w),
+            Item::Verb(v) => Anchor::Verb(v),
+            _ => return Err("the anchor must be a word or a verb".to_string()),
+        };
+        let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
+        // A compound slot is a condition too: "% *" is longer than "*".
+        let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_) | Item::Set(_) | Item::Compound)).count();
+        let idx = self.patterns.len() as u32;
+        let entry = self.anchors.entry(key).or_default();
+        // Indexed by the word after the anchor when the matcher finds it within
+        // NEXT_WORD_REACH tokens (gaps of at most six).
+        let mut gap = 0usize;
+        let mut next = None;
+        for i in &items[anchor + 1..] {
+            match i {
+                Item::Gap(g) => gap += *g as usize,
+                Item::Any => gap += 1,
+                other => {
+                    next = Some(*other);
+                    break;
+                }
+            }
+        }
+        match next {
+            Some(Item::Word(w)) if gap <= 6 => entry.by_next.entry(w).or_default().push(idx),
+            // A phrase set: under the first word of each of its phrases.
+            Some(Item::Set(i)) if gap <= 6 => {
+                for &w in self.sets[i as usize].by_first.keys() {
+                    entry.by_next.entry(w).or_default().push(idx);
+                }
+            }
+            _ => entry.open.push(idx),
+        }
+        let reverse = reverse.map(str::to_string);
+        self.patterns.push(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: true, reverse });
+        Ok(())
+    }
+
+    /// Add a phrase set for [`Item::Set`]; returns its index.
+    pub(crate) fn add_set(&mut self, set: PhraseSet) -> u32 {
+        self.sets.push(set);
+        (self.sets.len() - 1) as u32
+    }
+
+    /// Add a discard phrase (already normalised: tokens joined by single spaces).
+    /// Call [`Lexicon::build_discards`] once all are added.
+    pub(crate) fn add_discard(&mut self, discard: Discard) {
+        self.discards.push(discard);
+    }
+
+    /// (Re)build the automaton that finds discard phrases.
+    pub(crate) fn build_discards(&mut self) -> Result<(), String> {
+        if self.discards.is_empty() {
+            self.discard_matcher = None;
+            return Ok(());
+        }
+        let needles: Vec<String> = self.discards.iter().map(|d| format!(" {}", d.phrase)).collect();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&needles)
+            .map_err(|e| format!("cannot build the discard matcher: {e}"))?;
+        self.discard_matcher = Some(ac);
+        Ok(())
+    }
+
+    /// The discard phrase in tokens `range` of an analysed text, if any: a
+    /// story-level one first.
+    pub fn discard_in(&self, text: &text::Text, range: std::ops::Range<usize>) -> Option<&Discard> {
+        let ac = self.discard_matcher.as_ref()?;
+        let mut hay = String::with_capacity((range.end - range.start) * 8 + 2);
+        for t in &text.tokens[range] {
+            hay.push(' ');
+            hay.push_str(&t.norm);
+        }
+        hay.push(' ');
+        let mut found: Option<&Discard> = None;
+        for m in ac.find_overlapping_iter(hay.as_str()) {
+            let d = &self.discards[m.pattern().as_usize()];
+            if d.exact && hay.as_bytes().get(m.end()) != Some(&b' ') {
+                continue;
+            }
+            if d.story {
+                return Some(d);
+            }
+            found = found.or(Some(d));
+        }
+        found
     }
 
     pub fn role(&self, id: RoleId) -> &str {
