@@ -190,6 +190,16 @@ const CAMEO_ROLES: &[&str] = &[
     "HLH", "HRI", "LAB", "LEG", "REF", "RAD", "ELI", "INS", "AGR", "ENV", "SET", "UAF", "MOD", "DEV",
 ];
 
+/// The CAMEO code of a country and a role: "JPNGOV", "JPN", or "---GOV" for a role
+/// whose country nothing tells (CAMEO's mark for an unknown country).
+pub fn actor_code(country: Option<&str>, role: Option<&str>) -> String {
+    match (country, role) {
+        (Some(c), r) => format!("{c}{}", r.unwrap_or("")),
+        (None, Some(r)) => format!("---{r}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// Split a CAMEO code "JPNGOV" into (country, role) when it is country-based. The
 /// role is the first CAMEO role code among the three-letter blocks after the
 /// country ("DZAGOVAGR" is DZA, GOV; "USAASMGOV" is USA, GOV), else the block
@@ -827,7 +837,7 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
     let code = code_override.unwrap_or_else(|| match role.as_deref().and_then(|r| r.strip_suffix('~')) {
         // A prefix agent of a TABARI/PETRARCH dictionary ("NGO~"): before the country.
         Some(prefix) => format!("{prefix}{}", country.as_deref().unwrap_or("")),
-        None => format!("{}{}", country.as_deref().unwrap_or(""), role.as_deref().unwrap_or("")),
+        None => actor_code(country.as_deref(), role.as_deref()),
     });
     let role = role.map(|r| r.trim_end_matches('~').to_string());
     let known = np.person.map(|(p, _)| p);
@@ -947,7 +957,7 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
                 let b_desc = b.entity.is_none() && b.person && b.rule.is_some();
                 if closes && a_bare && (b.country.is_some() || b.role.is_some()) {
                     let mut merged = Actor { country: b.country.clone(), role: b.role.clone(), rule: b.rule, ..a };
-                    merged.code = format!("{}{}", merged.country.as_deref().unwrap_or(""), merged.role.as_deref().unwrap_or(""));
+                    merged.code = actor_code(merged.country.as_deref(), merged.role.as_deref());
                     prev.actors[0] = merged.clone();
                     if let Some(e) = merged.entity {
                         ctx.entities[e].actor = merged.clone();
@@ -1015,7 +1025,7 @@ fn recode(mut a: Actor, of: &Actor) -> Actor {
     a.code = if of.country.is_none() && !of.code.is_empty() && a.role == of.role {
         of.code.clone()
     } else {
-        format!("{}{}", a.country.as_deref().unwrap_or(""), a.role.as_deref().unwrap_or(""))
+        actor_code(a.country.as_deref(), a.role.as_deref())
     };
     a
 }

@@ -26,12 +26,14 @@ pub struct Coder<'a> {
     codebook: &'a Codebook,
     /// Keep events with only one side known.
     partial: bool,
+    /// Give role-only mentions ("police") the country the document is about.
+    document_country: bool,
 }
 
 impl<'a> Coder<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Self {
         let codebook = if lexicon.codebook.is_empty() { Codebook::builtin() } else { &lexicon.codebook };
-        Coder { lexicon, codebook, partial: false }
+        Coder { lexicon, codebook, partial: false, document_country: true }
     }
 
     /// Also emit events whose source or target is unknown (off by default: an
@@ -41,12 +43,21 @@ impl<'a> Coder<'a> {
         self
     }
 
+    /// Whether role-only mentions ("police", "the government") take the country
+    /// the document is most about (on by default; off, they code "---GOV" as
+    /// PETRARCH does).
+    pub fn with_document_country(mut self, on: bool) -> Self {
+        self.document_country = on;
+        self
+    }
+
     /// Code one document.
     pub fn code(&self, doc: &Document) -> Vec<Event> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
         let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
-        let mut ctx = DocContext::new(doc.published, actors::countries(lex, &text, &ids));
+        let countries = if self.document_country { actors::countries(lex, &text, &ids) } else { Vec::new() };
+        let mut ctx = DocContext::new(doc.published, countries);
         let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
         // Discard phrases (TABARI/PETRARCH dictionaries): a story-level one

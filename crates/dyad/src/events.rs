@@ -448,14 +448,47 @@ fn item_len_back(s: &Sent, k: usize, item: Item) -> Option<usize> {
     }
 }
 
+const DETERMINERS: &[&str] = &["a", "an", "the", "their", "his", "her", "its", "our", "this", "these", "my", "your"];
+
+/// Is token `t` preceded by a determiner, with at most two adjectives between?
+fn after_determiner(s: &Sent, t: usize) -> bool {
+    let mut k = t;
+    for _ in 0..3 {
+        if k <= s.body {
+            return false;
+        }
+        k -= 1;
+        let n = s.norm(k);
+        if DETERMINERS.contains(&n) {
+            return true;
+        }
+        let t = &s.text.tokens[k];
+        // An adjective: a lowercase word that is not a verb, a function word, part
+        // of an actor ("the government backtracked") or a plural noun.
+        let adjective = t.kind == TokenKind::Word
+            && !t.cap
+            && s.mention_at(k).is_none()
+            && !n.ends_with('s')
+            && !s.is_verb(k)
+            && !PREPOSITIONS.contains(&n)
+            && !BE.contains(&n)
+            && n != "to";
+        if !adjective {
+            return false;
+        }
+    }
+    false
+}
+
 /// Match pattern `p` anchored at token `t`; `passive_capable`: the anchor is a
 /// passive participle.
 fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Option<Match> {
     if !word_matches(s, t, p.items[p.anchor]) {
         return None;
     }
-    // "a bomb", "the attack": after a determiner a verb form is a noun.
-    if matches!(p.items[p.anchor], Item::Verb(_)) && t > s.body && matches!(s.norm(t - 1), "a" | "an" | "the") {
+    // "a bomb", "their meeting", "a brief private visit": after a determiner (and
+    // adjectives) a verb form is a noun.
+    if matches!(p.items[p.anchor], Item::Verb(_)) && after_determiner(s, t) {
         return None;
     }
     let mut words = Words { at: [0; 32], len: 0 };
@@ -849,6 +882,39 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
     }
     let infinitive = (k..v).any(|j| s.norm(j) == "to");
     let participle = s.id(v).is_some_and(|id| s.lex.has_form(id, form::ING)) && k > s.body && s.norm(k - 1) == ",";
+    // "crowds trashed its embassy": a plain noun right before the verb is its
+    // subject, and it is no actor.
+    if !infinitive && !participle && k > s.body && s.mention_at(k - 1).is_none() {
+        let t = &s.text.tokens[k - 1];
+        let n = t.norm.as_str();
+        let noun = t.kind == TokenKind::Word
+            && !t.cap
+            && n.len() > 3
+            && n.ends_with('s')
+            && !s.is_verb(k - 1)
+            && !PREPOSITIONS.contains(&n)
+            && !BOUNDARY.contains(&n)
+            && !matches!(
+                n,
+                "has"
+                    | "was"
+                    | "is"
+                    | "this"
+                    | "its"
+                    | "his"
+                    | "yes"
+                    | "thus"
+                    | "always"
+                    | "perhaps"
+                    | "nevertheless"
+                    | "besides"
+                    | "unless"
+                    | "whereas"
+            );
+        if noun {
+            return None;
+        }
+    }
     let mut steps = 0;
     while k > s.body && steps < MAX_REACH {
         steps += 1;
