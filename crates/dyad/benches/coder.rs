@@ -1,5 +1,6 @@
 //! Throughput of the coder from raw text to events, against the tokenise-only
-//! floor, and the cost of loading the lexicon. Run with `cargo bench -p dyad`.
+//! floor, and the cost of loading the built-in lexicon and the full Phoenix
+//! dictionaries. Run with `cargo bench -p dyad`.
 //!
 //! The corpus is built at run time from `../shared` (the news-gold articles, the
 //! seed article and the sentences of PETRARCH's GigaWord sample, taken as raw
@@ -12,6 +13,16 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dyad::{Coder, Document, Lexicon};
 
 const MIN_SENTENCES: usize = 200_000;
+
+/// The full Phoenix dictionary set.
+const PHOENIX: &[&str] = &[
+    "CAMEO.2.0.txt",
+    "Phoenix.Countries.actors.txt",
+    "Phoenix.International.actors.txt",
+    "Phoenix.MilNonState.actors.txt",
+    "Phoenix.agents.txt",
+    "Phoenix.discards.txt",
+];
 
 fn shared() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
@@ -75,6 +86,10 @@ fn bench(c: &mut Criterion) {
     let mut load = c.benchmark_group("lexicon");
     load.sample_size(10);
     load.bench_function("builtin", |b| b.iter(|| Lexicon::builtin().expect("loads").patterns.len()));
+    // The full Phoenix dictionaries, as PETRARCH2 users run them.
+    let dir = shared.join("reference/petrarch-dictionaries");
+    let phoenix: Vec<PathBuf> = PHOENIX.iter().map(|f| dir.join(f)).collect();
+    load.bench_function("phoenix", |b| b.iter(|| Lexicon::from_dictionaries(&phoenix).expect("loads").patterns.len()));
     load.finish();
 }
 
