@@ -13,7 +13,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lex = Lexicon::builtin()?;
     let t = dyad::text::analyse(&doc);
     let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
-    let countries = actors::countries(&lex, &t, &ids);
+    let phrases = actors::phrases(&lex, &t, &ids);
+    let countries = actors::countries(&lex, &t, &phrases);
     println!("countries: {countries:?}");
     let mut ctx = DocContext::new(date.parse()?, countries);
     for (i, s) in t.sentences.iter().enumerate() {
@@ -21,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for e in dyad::time::find(&t, i) {
             println!("    time {:?}: {:?}", &doc[t.tokens[e.start].start..t.tokens[e.end.max(e.start + 1) - 1].end], e.value);
         }
-        for m in actors::mentions(&lex, &t, &doc, i, &ids, &mut ctx) {
+        for m in actors::mentions(&lex, &t, &doc, i, &ids, &phrases, &mut ctx) {
             let words = &doc[t.tokens[m.start].start..t.tokens[m.end - 1].end];
             let codes: Vec<String> = m.actors.iter().map(|a| format!("{}={}", a.name, a.code)).collect();
             println!("    {words:?} -> {}", codes.join(", "));

@@ -17,7 +17,7 @@
 
 use jiff::civil::Date;
 
-use crate::lexicon::{Entry, Lexicon, RoleId, Rule, TokId};
+use crate::lexicon::{Entry, Hit, Lexicon, RoleId, Rule, TokId};
 use crate::text::{Text, TokenKind};
 
 /// One actor as a mention resolves it.
@@ -130,6 +130,30 @@ struct View<'a> {
     text: &'a Text,
     doc: &'a str,
     ids: &'a [Option<TokId>],
+    phrases: &'a [Phrase<'a>],
+}
+
+/// The longest lexicon phrase starting at a token (within its sentence): its
+/// length in tokens and what it names.
+pub type Phrase<'a> = Option<(usize, &'a [Hit])>;
+
+/// The longest phrase at every token of a document, looked up once.
+pub fn phrases<'a>(lex: &'a Lexicon, text: &Text, ids: &[Option<TokId>]) -> Vec<Phrase<'a>> {
+    let mut out = vec![None; text.tokens.len()];
+    for s in &text.sentences {
+        for (k, slot) in out.iter_mut().enumerate().take(s.tokens.end).skip(s.tokens.start) {
+            if ids[k].is_some() {
+                *slot = lex.longest_phrase(&ids[k..s.tokens.end]);
+            }
+        }
+    }
+    out
+}
+
+impl<'a> View<'a> {
+    fn phrase(&self, k: usize) -> Phrase<'a> {
+        self.phrases.get(k).copied().flatten()
+    }
 }
 
 impl View<'_> {
@@ -217,14 +241,22 @@ pub(crate) fn split_code(lex: &Lexicon, code: &str) -> (Option<String>, Option<S
 }
 
 /// Find the actor mentions of one sentence.
-pub fn mentions(lex: &Lexicon, text: &Text, doc: &str, sentence: usize, ids: &[Option<TokId>], ctx: &mut DocContext) -> Vec<Mention> {
+pub fn mentions<'a>(
+    lex: &'a Lexicon,
+    text: &'a Text,
+    doc: &'a str,
+    sentence: usize,
+    ids: &'a [Option<TokId>],
+    phrases: &'a [Phrase<'a>],
+    ctx: &mut DocContext,
+) -> Vec<Mention> {
     let s = &text.sentences[sentence];
-    let v = View { lex, text, doc, ids };
+    let v = View { lex, text, doc, ids, phrases };
     let (body, end) = (s.body, s.tokens.end);
     let mut singles: Vec<Mention> = Vec::new();
     let mut i = body;
     while i < end {
-        if let Some((len, hits)) = lex.longest_phrase(&ids[i..end]) {
+        if let Some((len, hits)) = v.phrase(i) {
             if hits.iter().all(|h| h.entry == Entry::Region) {
                 i += len;
                 continue;
@@ -296,7 +328,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
     while j < end {
         let tok = &v.text.tokens[j];
         let norm = tok.norm.as_str();
-        if let Some((len, hits)) = lex.longest_phrase(&v.ids[j..end]) {
+        if let Some((len, hits)) = v.phrase(j) {
             let after = j + len;
             let possessive = after < end && v.norm(after) == "'s";
             // Names of people and countries are written with a capital ("turkey",
@@ -332,10 +364,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 // "PTI leader", "Pakistan Tehreek-e-Insaf (PTI) leader": the
                 // organisation is context for the role noun after it.
                 let role_at = |k: usize| {
-                    k < end
-                        && lex
-                            .longest_phrase(&v.ids[k..end])
-                            .is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)))
+                    k < end && v.phrase(k).is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head)))
                 };
                 if role_at(j) {
                     continue;
@@ -380,8 +409,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                     continue;
                 }
                 let next_continues = j < end
-                    && lex
-                        .longest_phrase(&v.ids[j..end])
+                    && v.phrase(j)
                         .is_some_and(|(_, hs)| hs.iter().any(|h| matches!(h.entry, Entry::Role(_) | Entry::Head | Entry::Modifier(_))));
                 if next_continues {
                     continue;
@@ -653,7 +681,7 @@ fn last_actor_token(v: &View, start: usize, end: usize, np: &Np) -> usize {
     let mut k = start;
     let mut last = start;
     while k < end {
-        if let Some((len, _)) = v.lex.longest_phrase(&v.ids[k..end]) {
+        if let Some((len, _)) = v.phrase(k) {
             k += len;
             last = k;
             if k < end && v.norm(k) == "'s" {
@@ -697,7 +725,7 @@ fn name_run(v: &View, j: usize, end: usize, ctx: &DocContext) -> (usize, Option<
         }
         // Stop before a lexicon phrase that is not part of a name ("Trump Tower" is
         // fine; "Ishiba Japan" is not).
-        if k > j && v.lex.longest_phrase(&v.ids[k..end]).is_some_and(|(_, hs)| hs.iter().any(|h| !matches!(h.entry, Entry::Person(_)))) {
+        if k > j && v.phrase(k).is_some_and(|(_, hs)| hs.iter().any(|h| !matches!(h.entry, Entry::Person(_)))) {
             break;
         }
         k += 1;
@@ -1057,12 +1085,12 @@ fn list_continues(v: &View, k: usize) -> bool {
 
 /// Resolve the lexicon hits of every sentence once, to rank the countries the
 /// document is about, most named first (a dateline's seat counts double).
-pub fn countries(lex: &Lexicon, text: &Text, ids: &[Option<TokId>]) -> Vec<String> {
+pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<String> {
     let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for s in &text.sentences {
         let mut k = s.tokens.start;
         while k < s.tokens.end {
-            if let Some((len, hits)) = lex.longest_phrase(&ids[k..s.tokens.end]) {
+            if let Some((len, hits)) = phrases[k] {
                 let weight = if k < s.body { 2 } else { 1 };
                 for h in hits {
                     if let Entry::Country(c) | Entry::Adjective(c) | Entry::Seat(c) = h.entry {
@@ -1098,10 +1126,11 @@ mod tests {
         let lex = Lexicon::builtin().expect("builtin lexicon loads");
         let t = text::analyse(doc);
         let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
-        let mut ctx = DocContext::new(date.parse().expect("test date"), countries(&lex, &t, &ids));
+        let ph = phrases(&lex, &t, &ids);
+        let mut ctx = DocContext::new(date.parse().expect("test date"), countries(&lex, &t, &ph));
         let mut out = Vec::new();
         for s in 0..t.sentences.len() {
-            for m in mentions(&lex, &t, doc, s, &ids, &mut ctx) {
+            for m in mentions(&lex, &t, doc, s, &ids, &ph, &mut ctx) {
                 let surface = doc[t.tokens[m.start].start..t.tokens[m.end - 1].end].to_string();
                 out.push((
                     s,

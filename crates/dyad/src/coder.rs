@@ -56,7 +56,8 @@ impl<'a> Coder<'a> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
         let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
-        let countries = if self.document_country { actors::countries(lex, &text, &ids) } else { Vec::new() };
+        let phrases = actors::phrases(lex, &text, &ids);
+        let countries = if self.document_country { actors::countries(lex, &text, &phrases) } else { Vec::new() };
         let mut ctx = DocContext::new(doc.published, countries);
         let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
@@ -74,7 +75,7 @@ impl<'a> Coder<'a> {
         }
         let mut out: Vec<Pending> = Vec::new();
         for si in 0..text.sentences.len() {
-            let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &mut ctx);
+            let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &phrases, &mut ctx);
             if discarded.get(si) == Some(&true) {
                 continue;
             }
