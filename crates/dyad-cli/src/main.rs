@@ -13,6 +13,8 @@ use dyad::document::{self, ReadOptions};
 use dyad::status::Status;
 use dyad::{Coder, Lexicon};
 
+mod store;
+
 #[derive(Parser)]
 #[command(
     name = "dyad",
@@ -61,6 +63,14 @@ enum Command {
         #[command(subcommand)]
         command: DictCommand,
     },
+    /// Code documents and store their events in a database (SQLite), deduplicated.
+    Ingest(store::IngestArgs),
+    /// Print stored events, filtered, as a table, CSV or JSONL.
+    Query(store::QueryArgs),
+    /// Count stored events by root code, month and dyad.
+    Stats(store::StatsArgs),
+    /// Write stored events as a dataset: GDELT 2.0, PLOVER, Parquet, CSV or JSONL.
+    Export(store::ExportArgs),
     /// Score the coder against a directory of hand-coded gold events.
     Eval {
         /// Directory with NN.txt, NN.meta.json and NN.gold.json files.
@@ -171,6 +181,10 @@ fn main() -> ExitCode {
         }
         Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
         Command::Validate { file, failures } => validate(&file, failures),
+        Command::Ingest(args) => store::ingest(&args),
+        Command::Query(args) => store::query(&args),
+        Command::Stats(args) => store::stats(&args),
+        Command::Export(args) => store::export(&args),
         Command::Dict { command: DictCommand::Check { paths } } => dict_check(&paths),
     };
     match result {

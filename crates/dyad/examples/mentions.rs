@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for e in dyad::time::find(&t, i) {
             println!("    time {:?}: {:?}", &doc[t.tokens[e.start].start..t.tokens[e.end.max(e.start + 1) - 1].end], e.value);
         }
-        for m in actors::mentions(&lex, &t, &doc, i, &ids, &phrases, &mut ctx) {
+        for m in actors::mentions(&lex, &t, &doc, i, &phrases, &mut ctx) {
             let words = &doc[t.tokens[m.start].start..t.tokens[m.end - 1].end];
             let codes: Vec<String> = m.actors.iter().map(|a| format!("{}={}", a.name, a.code)).collect();
             println!("    {words:?} -> {}", codes.join(", "));

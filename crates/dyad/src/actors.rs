@@ -129,7 +129,6 @@ struct View<'a> {
     lex: &'a Lexicon,
     text: &'a Text,
     doc: &'a str,
-    ids: &'a [Option<TokId>],
     phrases: &'a [Phrase<'a>],
 }
 
@@ -246,12 +245,11 @@ pub fn mentions<'a>(
     text: &'a Text,
     doc: &'a str,
     sentence: usize,
-    ids: &'a [Option<TokId>],
     phrases: &'a [Phrase<'a>],
     ctx: &mut DocContext,
 ) -> Vec<Mention> {
     let s = &text.sentences[sentence];
-    let v = View { lex, text, doc, ids, phrases };
+    let v = View { lex, text, doc, phrases };
     let (body, end) = (s.body, s.tokens.end);
     let mut singles: Vec<Mention> = Vec::new();
     let mut i = body;
@@ -283,7 +281,6 @@ pub fn mentions<'a>(
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.
 fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize) -> Option<(Mention, usize)> {
-    let lex = v.lex;
     let first = v.norm(i);
     // Pronouns and "the two leaders" are resolved from memory.
     if PRONOUNS_SINGULAR.contains(&first) {
@@ -1130,7 +1127,7 @@ mod tests {
         let mut ctx = DocContext::new(date.parse().expect("test date"), countries(&lex, &t, &ph));
         let mut out = Vec::new();
         for s in 0..t.sentences.len() {
-            for m in mentions(&lex, &t, doc, s, &ids, &ph, &mut ctx) {
+            for m in mentions(&lex, &t, doc, s, &ph, &mut ctx) {
                 let surface = doc[t.tokens[m.start].start..t.tokens[m.end - 1].end].to_string();
                 out.push((
                     s,

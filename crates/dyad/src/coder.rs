@@ -75,7 +75,7 @@ impl<'a> Coder<'a> {
         }
         let mut out: Vec<Pending> = Vec::new();
         for si in 0..text.sentences.len() {
-            let mentions = actors::mentions(lex, &text, &doc.text, si, &ids, &phrases, &mut ctx);
+            let mentions = actors::mentions(lex, &text, &doc.text, si, &phrases, &mut ctx);
             if discarded.get(si) == Some(&true) {
                 continue;
             }
