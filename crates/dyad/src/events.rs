@@ -465,14 +465,17 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
         let t = &s.text.tokens[k];
         // An adjective: a lowercase word that is not a verb, a function word, part
         // of an actor ("the government backtracked") or a plural noun.
+        // A verb's base form may be an adjective here ("a brief private visit"),
+        // its other forms not ("the army attacked").
+        let verb_form = s.id(k).is_some_and(|id| s.lex.has_form(id, form::PAST | form::PARTICIPLE | form::ING | form::THIRD));
         let adjective = t.kind == TokenKind::Word
             && !t.cap
             && s.mention_at(k).is_none()
             && !n.ends_with('s')
-            && !s.is_verb(k)
+            && !verb_form
             && !PREPOSITIONS.contains(&n)
             && !BE.contains(&n)
-            && n != "to";
+            && !matches!(n, "to" | "will" | "would" | "can" | "could" | "may" | "might" | "shall" | "should" | "must" | "did" | "do" | "had" | "not" | "and" | "or" | "but");
         if !adjective {
             return false;
         }
