@@ -602,10 +602,11 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Opti
         // TABARI/PETRARCH patterns: the first actor after the verb that is not
         // part of the pattern's own words; dyad's: the first after the pattern.
         target = if p.target_anywhere {
-            // Whatever the preposition, as PETRARCH does; not past a semicolon.
+            // Whatever the preposition, as PETRARCH does; not past the verb phrase
+            // (a semicolon, or a comma after the pattern's own words).
             let mut found = None;
             let mut k = t + 1;
-            while k < s.end && k < after + 10 && !gap_stops(s, k) {
+            while k < s.end && k < after + 10 && !gap_stops(s, k) && !(k >= after && s.norm(k) == ",") {
                 if let Some(m) = s.mention_at(k) {
                     let (ms, me) = (s.mentions[m].start, s.mentions[m].end);
                     if !words.at[..words.len].iter().any(|&w| ms <= w && w < me) && Some(m) != source && ms > t {
