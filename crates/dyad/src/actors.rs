@@ -956,7 +956,7 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
         if k + 1 < ms.len() && m.end < end && v.norm(m.end) == "of" && ms[k + 1].start == m.end + 1 && !m.anaphor {
             let a = &m.actors[0];
             let role_only =
-                a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| v.lex.files[r.file as usize].ends_with("roles.txt"));
+                a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| is_role_rule(v.lex, r));
             if role_only {
                 // "the top diplomats of the two nations": one actor per nation.
                 let end_of = ms[k + 1].end;
@@ -1019,6 +1019,12 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
     // Bare names nobody described are not actors.
     out.retain(|m| m.actors.iter().all(|a| a.country.is_some() || a.role.is_some() || !a.code.is_empty()));
     out
+}
+
+/// Was the actor decided by a role noun (dyad's roles or a dictionary's agents)?
+fn is_role_rule(lex: &Lexicon, rule: Rule) -> bool {
+    let file = &lex.files[rule.file as usize];
+    file.ends_with("roles.txt") || crate::dict::kind_of(std::path::Path::new(file)) == Some(crate::dict::DictKind::Agents)
 }
 
 /// "the leader of the opposition party": the head takes the country of what it
