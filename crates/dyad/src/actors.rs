@@ -955,14 +955,23 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
         // role) of what follows "of".
         if k + 1 < ms.len() && m.end < end && v.norm(m.end) == "of" && ms[k + 1].start == m.end + 1 && !m.anaphor {
             let a = &m.actors[0];
-            let role_only =
-                a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| is_role_rule(v.lex, r));
+            let role_only = a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| is_role_rule(v.lex, r));
             if role_only {
-                // "the top diplomats of the two nations": one actor per nation.
-                let end_of = ms[k + 1].end;
-                let actors = ms[k + 1].actors.iter().map(|b| of_phrase(v, a, b, end_of)).collect();
+                // "the top diplomats of the two nations", "the ambassadors of Arnor,
+                // Osgiliath and Gondor": one actor per nation.
+                // A list joined by commas counts only when it ends with "and".
+                let mut last = k + 1;
+                let mut j = k + 1;
+                while j + 1 < ms.len() && joined(v, ms[j].end, ms[j + 1].start) {
+                    j += 1;
+                    if v.norm(ms[j].start - 1) != "," {
+                        last = j;
+                    }
+                }
+                let end_of = ms[last].end;
+                let actors = ms[k + 1..=last].iter().flat_map(|n| &n.actors).map(|b| of_phrase(v, a, b, end_of)).collect();
                 m = Mention { start: m.start, end: end_of, actors, anaphor: false };
-                k += 1;
+                k = last;
             }
         }
         // Apposition: NAME , DESCRIPTION  or  DESCRIPTION , NAME
@@ -1059,6 +1068,12 @@ fn recode(mut a: Actor, of: &Actor) -> Actor {
         actor_code(a.country.as_deref(), a.role.as_deref())
     };
     a
+}
+
+/// Do the tokens between two mentions join them in a list ("," "and" ", and")?
+fn joined(v: &View, from: usize, to: usize) -> bool {
+    let gap: Vec<&str> = (from..to).map(|k| v.norm(k)).collect();
+    matches!(gap.as_slice(), ["and"] | [",", "and"] | [","] | ["or"])
 }
 
 /// Group coordinated mentions: "Japan, South Korea and Australia".
@@ -1186,6 +1201,14 @@ mod tests {
         );
         assert_eq!(code_of(&ms, "Kenji Sato")[0].get(3..), Some("OPP"), "{ms:#?}");
         assert_eq!(code_of(&ms, "the leader of the main opposition party Chadema"), ["TZAOPP"]);
+    }
+
+    #[test]
+    fn a_role_of_a_list_is_one_actor_per_member() {
+        let ms = mentions_of("The ambassadors of Japan, China and India met officials.", "2024-11-07");
+        assert!(ms.iter().any(|m| m.2 == ["JPNGOV", "CHNGOV", "INDGOV"]), "{ms:#?}");
+        let ms = mentions_of("The leader of Japan, Kenji Sato, spoke.", "2024-11-07");
+        assert!(!ms.iter().any(|m| m.2.len() > 1), "an apposition is not a list: {ms:#?}");
     }
 
     #[test]

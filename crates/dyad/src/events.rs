@@ -475,7 +475,25 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
             && !verb_form
             && !PREPOSITIONS.contains(&n)
             && !BE.contains(&n)
-            && !matches!(n, "to" | "will" | "would" | "can" | "could" | "may" | "might" | "shall" | "should" | "must" | "did" | "do" | "had" | "not" | "and" | "or" | "but");
+            && !matches!(
+                n,
+                "to" | "will"
+                    | "would"
+                    | "can"
+                    | "could"
+                    | "may"
+                    | "might"
+                    | "shall"
+                    | "should"
+                    | "must"
+                    | "did"
+                    | "do"
+                    | "had"
+                    | "not"
+                    | "and"
+                    | "or"
+                    | "but"
+            );
         if !adjective {
             return false;
         }
