@@ -616,6 +616,12 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Opti
             }
         }
     }
+    // "an anti- Gondor parade": a verb pattern with an actor before its verb, the
+    // whole after a determiner, is a noun phrase.
+    let slot_before = p.items[..p.anchor].iter().any(|i| matches!(i, Item::Target | Item::Source | Item::Compound));
+    if p.verbal && slot_before && pos > s.body && DETERMINERS.contains(&s.norm(pos - 1)) {
+        return None;
+    }
     if open_target {
         // TABARI/PETRARCH patterns: the first actor after the verb that is not
         // part of the pattern's own words; dyad's: the first after the pattern.
