@@ -541,6 +541,16 @@ impl<'a> Lexer<'a> {
                         if (n == 's' || n == 'S') && !self.peek(j + l + nl).is_some_and(|(x, _)| is_word_char(x)) {
                             break; // possessive 's: its own token
                         }
+                        // "didn't" is "did" + "n't", as treebanks and dictionaries
+                        // write it.
+                        if (n == 't' || n == 'T')
+                            && j > start + 1
+                            && matches!(self.b[j - 1], b'n' | b'N')
+                            && !self.peek(j + l + nl).is_some_and(|(x, _)| is_word_char(x))
+                        {
+                            j -= 1;
+                            break;
+                        }
                         seg += 1;
                         j += l;
                         continue;
@@ -605,11 +615,23 @@ impl<'a> Lexer<'a> {
         upper_first && (in_list(TITLE_ABBREVS, low) || in_list(AMBIG_ABBREVS, low))
     }
 
-    /// After a word or number ending at `end`: split off a possessive "'s" / "s'".
+    /// After a word or number ending at `end`: split off a possessive "'s" / "s'"
+    /// or a negation "n't".
     fn after_word(&mut self, start: usize, end: usize) -> usize {
         let Some((c, l)) = self.peek(end) else {
             return end;
         };
+        if matches!(c, 'n' | 'N') {
+            if let Some((a, al)) = self.peek(end + l) {
+                if is_apostrophe(a) && self.peek(end + l + al).is_some_and(|(t, _)| t == 't' || t == 'T') {
+                    let stop = end + l + al + 1;
+                    self.tokens.push(Token { start: end, end: stop, norm: "n't".to_string(), kind: TokenKind::Word, cap: false });
+                    self.gaps.push(0);
+                    return stop;
+                }
+            }
+            return end;
+        }
         if !is_apostrophe(c) {
             return end;
         }
@@ -1132,7 +1154,7 @@ mod tests {
             norms("al-Qaida met Kim Jong-un one-on-one, President-elect at 5 o'clock"),
             ["al-qaida", "met", "kim", "jong-un", "one-on-one", ",", "president-elect", "at", "5", "o'clock"]
         );
-        assert_eq!(norms("Côte d'Ivoire won't"), ["côte", "d'ivoire", "won't"]);
+        assert_eq!(norms("Côte d'Ivoire won't"), ["côte", "d'ivoire", "wo", "n't"]);
     }
 
     #[test]
@@ -1201,6 +1223,13 @@ mod tests {
     }
 
     #[test]
+    fn negative_contractions_split_like_treebanks() {
+        assert_eq!(norms("Japan didn't attend."), ["japan", "did", "n't", "attend", "."]);
+        assert_eq!(norms("They can’t and won't"), ["they", "ca", "n't", "and", "wo", "n't"]);
+        assert_eq!(norms("the n'th time"), ["the", "n'th", "time"]);
+    }
+
+    #[test]
     fn possessives() {
         let a = analyse("Abe’s widow and the leaders' talks");
         let n: Vec<&str> = a.tokens.iter().map(|t| t.norm.as_str()).collect();
@@ -1221,10 +1250,10 @@ mod tests {
     fn curly_quotes_dashes_and_cap() {
         let a = analyse("“We won’t go” — Ishiba – said ― − ‘no’");
         let n: Vec<&str> = a.tokens.iter().map(|t| t.norm.as_str()).collect();
-        assert_eq!(n, ["\"", "we", "won't", "go", "\"", "-", "ishiba", "-", "said", "-", "-", "'", "no", "'"]);
+        assert_eq!(n, ["\"", "we", "wo", "n't", "go", "\"", "-", "ishiba", "-", "said", "-", "-", "'", "no", "'"]);
         let caps: Vec<bool> = a.tokens.iter().map(|t| t.cap).collect();
-        assert!(caps[1] && caps[6]);
-        assert!(!caps[0] && !caps[2] && !caps[8]);
+        assert!(caps[1] && caps[7]);
+        assert!(!caps[0] && !caps[2] && !caps[9]);
         assert!(analyse("Éric").tokens[0].cap);
     }
 
