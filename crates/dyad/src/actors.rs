@@ -953,9 +953,18 @@ fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut D
         let mut m = ms[k].clone();
         // X of Y: a role-only phrase takes the country (and, for a generic head, the
         // role) of what follows "of".
-        if k + 1 < ms.len() && m.end < end && v.norm(m.end) == "of" && ms[k + 1].start == m.end + 1 && !m.anaphor {
+        // "Soldiers from Gondor", "police in Kenya": a role noun takes the country
+        // named right after it.
+        let link = if m.end < end { v.norm(m.end) } else { "" };
+        let from_country = matches!(link, "in" | "from")
+            && k + 1 < ms.len()
+            && ms[k + 1].actors.iter().all(|b| b.country.is_some() && b.role.is_none() && b.code.len() == 3);
+        if k + 1 < ms.len() && (link == "of" || from_country) && ms[k + 1].start == m.end + 1 && !m.anaphor {
             let a = &m.actors[0];
-            let role_only = a.entity.is_none() && !a.name.is_empty() && a.rule.is_some_and(|r| is_role_rule(v.lex, r));
+            let role_only = a.entity.is_none()
+                && !a.name.is_empty()
+                && a.rule.is_some_and(|r| is_role_rule(v.lex, r))
+                && (link == "of" || a.code.starts_with("---") || ctx.main_country.is_some() && a.country == ctx.main_country);
             if role_only {
                 // "the top diplomats of the two nations", "the ambassadors of Arnor,
                 // Osgiliath and Gondor": one actor per nation.
