@@ -14,16 +14,6 @@ use dyad::{Coder, Document, Lexicon};
 
 const MIN_SENTENCES: usize = 200_000;
 
-/// The full Phoenix dictionary set.
-const PHOENIX: &[&str] = &[
-    "CAMEO.2.0.txt",
-    "Phoenix.Countries.actors.txt",
-    "Phoenix.International.actors.txt",
-    "Phoenix.MilNonState.actors.txt",
-    "Phoenix.agents.txt",
-    "Phoenix.discards.txt",
-];
-
 fn shared() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     p.is_dir().then_some(p)
@@ -88,7 +78,7 @@ fn bench(c: &mut Criterion) {
     load.bench_function("builtin", |b| b.iter(|| Lexicon::builtin().expect("loads").patterns.len()));
     // The full Phoenix dictionaries, as PETRARCH2 users run them.
     let dir = shared.join("reference/petrarch-dictionaries");
-    let phoenix: Vec<PathBuf> = PHOENIX.iter().map(|f| dir.join(f)).collect();
+    let phoenix: Vec<PathBuf> = dyad::dict::PHOENIX.iter().map(|f| dir.join(f)).collect();
     load.bench_function("phoenix", |b| b.iter(|| Lexicon::from_dictionaries(&phoenix).expect("loads").patterns.len()));
     load.finish();
 }

@@ -24,14 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if paths.is_empty() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/petrarch-dictionaries");
-        for f in [
-            "CAMEO.2.0.txt",
-            "Phoenix.Countries.actors.txt",
-            "Phoenix.International.actors.txt",
-            "Phoenix.MilNonState.actors.txt",
-            "Phoenix.agents.txt",
-            "Phoenix.discards.txt",
-        ] {
+        for f in dyad::dict::PHOENIX {
             paths.push(dir.join(f));
         }
     }

@@ -113,6 +113,17 @@ use crate::coder::BLOCK;
 use crate::lexicon::{form, Country, Discard, Entry, Item, Organisation, Person, PhraseSet, Rule, Term};
 use crate::{Lexicon, LexiconError};
 
+/// The file names of the full Phoenix dictionary set (verbs, actors, agents,
+/// discards), as PETRARCH2 users run it.
+pub const PHOENIX: &[&str] = &[
+    "CAMEO.2.0.txt",
+    "Phoenix.Countries.actors.txt",
+    "Phoenix.International.actors.txt",
+    "Phoenix.MilNonState.actors.txt",
+    "Phoenix.agents.txt",
+    "Phoenix.discards.txt",
+];
+
 /// What a dictionary file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DictKind {
@@ -2222,17 +2233,7 @@ FOOTBALL
     fn the_phoenix_set_loads_without_errors() {
         let Some(dir) = shared() else { return };
         let d = dir.join("reference/petrarch-dictionaries");
-        let paths: Vec<PathBuf> = [
-            "CAMEO.2.0.txt",
-            "Phoenix.Countries.actors.txt",
-            "Phoenix.International.actors.txt",
-            "Phoenix.MilNonState.actors.txt",
-            "Phoenix.agents.txt",
-            "Phoenix.discards.txt",
-        ]
-        .iter()
-        .map(|f| d.join(f))
-        .collect();
+        let paths: Vec<PathBuf> = PHOENIX.iter().map(|f| d.join(f)).collect();
         assert!(check(&paths).is_empty(), "{:#?}", check(&paths));
         let mut lex = Lexicon::builtin().expect("builtin");
         let stats = lex.add_dictionaries(&paths).unwrap_or_else(|e| panic!("{e:#?}"));
