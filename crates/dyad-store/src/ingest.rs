@@ -597,8 +597,8 @@ fn prepare(coder: &Coder, item: std::result::Result<Input, Skipped>, known: &dyn
 }
 
 fn code_one(coder: &Coder, input: Input, outlet: String, hash: String) -> Prepared {
-    match catch_unwind(AssertUnwindSafe(|| (count_sentences(&input.doc.text), coder.code(&input.doc)))) {
-        Ok((sentences, events)) => Prepared::Coded { input, outlet, hash, sentences, events },
+    match catch_unwind(AssertUnwindSafe(|| coder.code_counted(&input.doc))) {
+        Ok((events, sentences)) => Prepared::Coded { input, outlet, hash, sentences, events },
         Err(_) => Prepared::Skipped(Skipped::new(
             format!("document '{}'", input.doc.id),
             "the coder failed on it (a bug in dyad: please report it with the document)",

@@ -53,6 +53,12 @@ impl<'a> Coder<'a> {
 
     /// Code one document.
     pub fn code(&self, doc: &Document) -> Vec<Event> {
+        self.code_counted(doc).0
+    }
+
+    /// Code one document; also say how many sentences it was split into (for
+    /// throughput summaries, without tokenising twice).
+    pub fn code_counted(&self, doc: &Document) -> (Vec<Event>, usize) {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
         let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
@@ -67,7 +73,7 @@ impl<'a> Coder<'a> {
         if !lex.discards.is_empty() {
             for (si, s) in text.sentences.iter().enumerate() {
                 match lex.discard_in(&text, s.tokens.clone()) {
-                    Some(d) if d.story => return Vec::new(),
+                    Some(d) if d.story => return (Vec::new(), text.sentences.len()),
                     Some(_) => discarded[si] = true,
                     None => {}
                 }
@@ -206,7 +212,8 @@ impl<'a> Coder<'a> {
             }
         }
         // Events their sentence does not date take the document's lead date.
-        out.into_iter()
+        let events = out
+            .into_iter()
             .filter_map(|Pending { event: mut e, when, tense, source, target }| {
                 let when = when.unwrap_or_else(|| dater.fallback(e.sentence, tense));
                 // An actor whose dictionary entry has no code on the event's date
@@ -224,7 +231,8 @@ impl<'a> Coder<'a> {
                 e.date = date_record(&when);
                 Some(e)
             })
-            .collect()
+            .collect();
+        (events, text.sentences.len())
     }
 }
 
