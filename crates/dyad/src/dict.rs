@@ -1277,6 +1277,7 @@ impl<'l> Loader<'l> {
         if let Err(m) = self.lex.build_discards() {
             self.warn("(discards)", 0, m);
         }
+        self.lex.index_patterns();
         self.stats
     }
 

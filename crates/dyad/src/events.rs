@@ -328,19 +328,21 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
 
     // Every pattern that matches, anchored at every token.
     let mut matches: Vec<(Match, u32)> = Vec::new();
+    let mut candidates = Vec::new();
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
         let Some(id) = *id else { continue };
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
             continue;
         }
+        lex.patterns_at(id, &ids[t + 1..end], &mut candidates);
         let passive_at = std::cell::OnceCell::new();
-        lex.patterns_at(id, &ids[t + 1..end], |p| {
+        for &p in &candidates {
             let pattern = &lex.patterns[p as usize];
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(&sent, t));
             if let Some(m) = match_pattern(&sent, pattern, t, passive) {
                 matches.push((m, p));
             }
-        });
+        }
     }
     // Longest first; a token belongs to one trigger.
     matches.sort_by(|(a, pa), (b, pb)| {

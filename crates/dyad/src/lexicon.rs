@@ -241,20 +241,27 @@ pub mod form {
     pub const ING: u8 = 16;
 }
 
-/// The patterns of one anchor, split by the word that must follow it, so that a
-/// common verb ("hold", with hundreds of patterns) is only tried with the
-/// patterns its next words allow.
+/// The patterns of one anchor, filed by a word or verb each must have after the
+/// anchor (its key), so that a common verb ("agree", with a thousand patterns
+/// once the shorthand is expanded) is only tried with the patterns whose key is in
+/// the rest of the sentence. A key is chosen per pattern when the lexicon is
+/// indexed: the one fewest of the anchor's patterns share ("ties" rather than
+/// "to" in "{agree} to strengthen ~0-1 ties").
 #[derive(Debug, Default)]
 struct Anchored {
-    /// Patterns whose item after the anchor is not a plain word.
+    /// Patterns with no word or verb after the anchor: tried wherever it is.
     open: Vec<u32>,
-    /// Patterns by the word that follows the anchor.
-    by_next: HashMap<TokId, Vec<u32>>,
+    /// Patterns by their key.
+    keyed: HashMap<Key, Vec<u32>>,
 }
 
-/// How far after an anchor the matcher may find the next word: a gap of up to
-/// six tokens, then up to two skipped adverbs or articles.
-pub const NEXT_WORD_REACH: usize = 9;
+/// What a pattern is filed under besides its anchor: a word, or any form of a
+/// verb, that must come after the anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Word(TokId),
+    Verb(u32),
+}
 
 /// A discard phrase (TABARI/PETRARCH discard list): a sentence containing it yields
 /// no events; a story-level one empties the whole document.
@@ -587,6 +594,7 @@ impl Lexicon {
                 lex.codebook = Codebook::parse(text, path)?;
             }
         }
+        lex.index_patterns();
         Ok(lex)
     }
 
@@ -982,19 +990,6 @@ impl Lexicon {
 
     fn add_pattern(&mut self, code: &str, p: &str, rule: Rule) -> Result<(), String> {
         let pattern = self.parse_pattern(code, p, rule)?;
-        let key = match pattern.items[pattern.anchor] {
-            Item::Word(w) => Anchor::Word(w),
-            Item::Verb(v) => Anchor::Verb(v),
-            _ => return Err("the anchor must be a word or a verb".to_string()),
-        };
-        let idx = self.patterns.len() as u32;
-        let entry = self.anchors.entry(key).or_default();
-        // The first word after the anchor, past any gap items.
-        let next = pattern.items[pattern.anchor + 1..].iter().find(|i| **i != Item::Any);
-        match next {
-            Some(Item::Word(w)) => entry.by_next.entry(*w).or_default().push(idx),
-            _ => entry.open.push(idx),
-        }
         self.patterns.push(pattern);
         Ok(())
     }
@@ -1047,24 +1042,24 @@ impl Lexicon {
         Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
-    /// Patterns whose anchor can be the token `id`.
-    /// Call `f` with every pattern that may match anchored on token `id`, given
-    /// the ids of the tokens after it (at most [`NEXT_WORD_REACH`] are read).
-    pub fn patterns_at(&self, id: TokId, next: &[Option<TokId>], mut f: impl FnMut(u32)) {
+    /// The patterns that may match anchored on token `id`, given the ids of the
+    /// tokens after it in the sentence, into `out` (cleared first), in index
+    /// order and each once.
+    pub fn patterns_at(&self, id: TokId, next: &[Option<TokId>], out: &mut Vec<u32>) {
+        out.clear();
         let mut visit = |a: &Anchored| {
-            a.open.iter().for_each(|&p| f(p));
-            if a.by_next.is_empty() {
+            out.extend_from_slice(&a.open);
+            if a.keyed.is_empty() {
                 return;
             }
-            let mut seen: [Option<TokId>; NEXT_WORD_REACH] = [None; NEXT_WORD_REACH];
-            for (i, n) in next.iter().take(NEXT_WORD_REACH).enumerate() {
-                let Some(n) = *n else { continue };
-                if seen[..i].contains(&Some(n)) {
-                    continue;
+            for n in next.iter().flatten() {
+                if let Some(ps) = a.keyed.get(&Key::Word(*n)) {
+                    out.extend_from_slice(ps);
                 }
-                seen[i] = Some(n);
-                if let Some(ps) = a.by_next.get(&n) {
-                    ps.iter().for_each(|&p| f(p));
+                for (lemma, _) in self.verb_forms(*n) {
+                    if let Some(ps) = a.keyed.get(&Key::Verb(*lemma)) {
+                        out.extend_from_slice(ps);
+                    }
                 }
             }
         };
@@ -1076,6 +1071,61 @@ impl Lexicon {
                 visit(a);
             }
         }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// File every pattern under its anchor and key (see [`Anchored`]). Called once
+    /// the patterns are loaded, since a key is chosen among all of an anchor's
+    /// patterns.
+    pub(crate) fn index_patterns(&mut self) {
+        let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
+        for (i, p) in self.patterns.iter().enumerate() {
+            let anchor = match p.items[p.anchor] {
+                Item::Word(w) => Anchor::Word(w),
+                Item::Verb(v) => Anchor::Verb(v),
+                _ => continue,
+            };
+            by_anchor.entry(anchor).or_default().push(i as u32);
+        }
+        // The words and verbs a pattern must have after its anchor, each once.
+        let keys = |p: &Pattern| {
+            let mut keys: Vec<Key> = p.items[p.anchor + 1..]
+                .iter()
+                .filter_map(|i| match *i {
+                    Item::Word(w) => Some(Key::Word(w)),
+                    Item::Verb(v) => Some(Key::Verb(v)),
+                    _ => None,
+                })
+                .collect();
+            keys.dedup();
+            keys
+        };
+        let mut anchors = HashMap::default();
+        for (anchor, ids) in by_anchor {
+            let mut shared: HashMap<Key, u32> = HashMap::default();
+            for &i in &ids {
+                for k in keys(&self.patterns[i as usize]) {
+                    *shared.entry(k).or_default() += 1;
+                }
+            }
+            let mut entry = Anchored::default();
+            for i in ids {
+                let p = &self.patterns[i as usize];
+                if let Some(key) = keys(p).into_iter().min_by_key(|k| shared[k]) {
+                    entry.keyed.entry(key).or_default().push(i);
+                } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
+                    // A phrase set: under the first word of each of its phrases.
+                    for &w in self.sets[*set as usize].by_first.keys() {
+                        entry.keyed.entry(Key::Word(w)).or_default().push(i);
+                    }
+                } else {
+                    entry.open.push(i);
+                }
+            }
+            anchors.insert(anchor, entry);
+        }
+        self.anchors = anchors;
     }
 
     /// Is the token a form of some verb the lexicon knows?
@@ -1134,40 +1184,12 @@ impl Lexicon {
         if count(Item::Target) > 1 || count(Item::Source) + count(Item::Compound) > 1 {
             return Err("more than one source or target slot".to_string());
         }
-        let key = match items[anchor] {
-            Item::Word(w) => Anchor::Word(w),
-            Item::Verb(v) => Anchor::Verb(v),
-            _ => return Err("the anchor must be a word or a verb".to_string()),
-        };
+        if !matches!(items[anchor], Item::Word(_) | Item::Verb(_)) {
+            return Err("the anchor must be a word or a verb".to_string());
+        }
         let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
         // A compound slot is a condition too: "% *" is longer than "*".
         let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_) | Item::Set(_) | Item::Compound)).count();
-        let idx = self.patterns.len() as u32;
-        let entry = self.anchors.entry(key).or_default();
-        // Indexed by the word after the anchor when the matcher finds it within
-        // NEXT_WORD_REACH tokens (gaps of at most six).
-        let mut gap = 0usize;
-        let mut next = None;
-        for i in &items[anchor + 1..] {
-            match i {
-                Item::Gap(g) => gap += *g as usize,
-                Item::Any => gap += 1,
-                other => {
-                    next = Some(*other);
-                    break;
-                }
-            }
-        }
-        match next {
-            Some(Item::Word(w)) if gap <= 6 => entry.by_next.entry(w).or_default().push(idx),
-            // A phrase set: under the first word of each of its phrases.
-            Some(Item::Set(i)) if gap <= 6 => {
-                for &w in self.sets[i as usize].by_first.keys() {
-                    entry.by_next.entry(w).or_default().push(idx);
-                }
-            }
-            _ => entry.open.push(idx),
-        }
         let reverse = reverse.map(str::to_string);
         self.patterns.push(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: true, reverse });
         Ok(())
