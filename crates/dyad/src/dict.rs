@@ -1704,7 +1704,7 @@ fn word_tokens(w: &str) -> Vec<String> {
     if lower == "'s" {
         return vec![lower];
     }
-    crate::text::analyse(&lower).tokens.into_iter().map(|t| t.norm).collect()
+    crate::text::analyse(&lower).tokens.into_iter().map(|t| t.norm.into_string()).collect()
 }
 
 impl Loader<'_> {

@@ -21,6 +21,8 @@
 
 use std::ops::Range;
 
+use compact_str::CompactString;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
     /// Letters, possibly with inner hyphens, apostrophes or dots ("al-Qaida", "U.S.").
@@ -38,7 +40,8 @@ pub struct Token {
     pub end: usize,
     /// Normalised, lowercased form: curly quotes -> ' or ", dashes -> "-",
     /// soft hyphens removed. Possessive "'s" is its own token with norm "'s".
-    pub norm: String,
+    /// Kept inline (no heap allocation) up to 24 bytes, which is nearly every word.
+    pub norm: CompactString,
     pub kind: TokenKind,
     /// First character is an uppercase letter in the original text.
     pub cap: bool,
@@ -164,7 +167,7 @@ fn is_bullet(c: char) -> bool {
 
 /// Append the normalised form of `c` to `out`.
 #[inline]
-fn push_norm(out: &mut String, c: char) {
+fn push_norm(out: &mut CompactString, c: char) {
     match c {
         '\u{00AD}' => {}
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' => out.push('\''),
@@ -176,11 +179,16 @@ fn push_norm(out: &mut String, c: char) {
     }
 }
 
-fn norm_of(span: &str) -> String {
+fn norm_of(span: &str) -> CompactString {
     if span.is_ascii() {
-        return span.to_ascii_lowercase();
+        if !span.bytes().any(|b| b.is_ascii_uppercase()) {
+            return CompactString::new(span);
+        }
+        let mut out = CompactString::new(span);
+        out.make_ascii_lowercase();
+        return out;
     }
-    let mut out = String::with_capacity(span.len());
+    let mut out = CompactString::with_capacity(span.len());
     for c in span.chars() {
         push_norm(&mut out, c);
     }
@@ -426,7 +434,7 @@ impl<'a> Lexer<'a> {
     }
 
     #[inline]
-    fn push(&mut self, start: usize, end: usize, norm: String, kind: TokenKind, gap: u8) {
+    fn push(&mut self, start: usize, end: usize, norm: CompactString, kind: TokenKind, gap: u8) {
         let cap = self.peek(start).is_some_and(|(c, _)| c.is_uppercase());
         self.tokens.push(Token { start, end, norm, kind, cap });
         self.gaps.push(gap);
@@ -625,7 +633,13 @@ impl<'a> Lexer<'a> {
             if let Some((a, al)) = self.peek(end + l) {
                 if is_apostrophe(a) && self.peek(end + l + al).is_some_and(|(t, _)| t == 't' || t == 'T') {
                     let stop = end + l + al + 1;
-                    self.tokens.push(Token { start: end, end: stop, norm: "n't".to_string(), kind: TokenKind::Word, cap: false });
+                    self.tokens.push(Token {
+                        start: end,
+                        end: stop,
+                        norm: CompactString::const_new("n't"),
+                        kind: TokenKind::Word,
+                        cap: false,
+                    });
                     self.gaps.push(0);
                     return stop;
                 }
@@ -637,7 +651,13 @@ impl<'a> Lexer<'a> {
         }
         if let Some((n, nl)) = self.peek(end + l) {
             if (n == 's' || n == 'S') && !self.peek(end + l + nl).is_some_and(|(x, _)| is_word_char(x)) {
-                self.tokens.push(Token { start: end, end: end + l + nl, norm: "'s".to_string(), kind: TokenKind::Word, cap: false });
+                self.tokens.push(Token {
+                    start: end,
+                    end: end + l + nl,
+                    norm: CompactString::const_new("'s"),
+                    kind: TokenKind::Word,
+                    cap: false,
+                });
                 self.gaps.push(0);
                 return end + l + nl;
             }
@@ -648,7 +668,13 @@ impl<'a> Lexer<'a> {
             let rest = &self.b[end + l..];
             let k = rest.iter().take(4).take_while(|b| **b == b' ' || **b == b'\t').count();
             if k > 0 && rest.get(k).is_some_and(u8::is_ascii_alphanumeric) {
-                self.tokens.push(Token { start: end, end: end + l, norm: "'s".to_string(), kind: TokenKind::Word, cap: false });
+                self.tokens.push(Token {
+                    start: end,
+                    end: end + l,
+                    norm: CompactString::const_new("'s"),
+                    kind: TokenKind::Word,
+                    cap: false,
+                });
                 self.gaps.push(0);
                 return end + l;
             }
@@ -685,7 +711,7 @@ impl<'a> Lexer<'a> {
                 return self.word(start, gap); // digits followed by other letters
             }
         }
-        let norm = self.s[start..j].to_ascii_lowercase();
+        let norm = norm_of(&self.s[start..j]);
         self.push(start, j, norm, TokenKind::Number, gap);
         self.after_word(start, j)
     }
@@ -694,7 +720,7 @@ impl<'a> Lexer<'a> {
         if c == '.' {
             let run = self.b[start..].iter().take_while(|x| **x == b'.').count();
             if run >= 3 {
-                self.push(start, start + run, "...".to_string(), TokenKind::Punct, gap);
+                self.push(start, start + run, CompactString::const_new("..."), TokenKind::Punct, gap);
                 return start + run;
             }
         }
@@ -712,7 +738,7 @@ impl<'a> Lexer<'a> {
         } else if c == '\u{2019}' && !next_alnum {
             self.open_sq = false;
         }
-        let mut norm = String::with_capacity(l.max(3));
+        let mut norm = CompactString::with_capacity(l.max(3));
         push_norm(&mut norm, c);
         self.push(start, start + l, norm, TokenKind::Punct, gap);
         start + l

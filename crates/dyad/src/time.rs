@@ -839,7 +839,7 @@ impl Anchors {
                 return Err(err(line, "no phrase before the first '|'".to_string()));
             }
             for phrase in phrases.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let mut norms: Vec<String> = crate::text::analyse(phrase).tokens.into_iter().map(|t| t.norm).collect();
+                let mut norms: Vec<String> = crate::text::analyse(phrase).tokens.into_iter().map(|t| t.norm.into_string()).collect();
                 if norms.first().is_some_and(|n| n == "the") {
                     norms.remove(0);
                 }
