@@ -327,6 +327,16 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
     let sent = Sent { lex, text, ids, body, end, mentions, cover, forms, adverb: adverbs };
 
     // Every pattern that matches, anchored at every token.
+    // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
+    let (mut at, mut terms) = (Vec::new(), Vec::new());
+    for (k, id) in ids.iter().enumerate().take(end).skip(body) {
+        if let Some(id) = *id {
+            lex.key_terms(id, |term| {
+                at.push(k);
+                terms.push(term);
+            });
+        }
+    }
     let mut matches: Vec<(Match, u32)> = Vec::new();
     let mut candidates = Vec::new();
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
@@ -334,12 +344,16 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
             continue;
         }
-        lex.patterns_at(id, &ids[t + 1..end], &mut candidates);
+        let (before, after) = (at.partition_point(|&k| k < t), at.partition_point(|&k| k <= t));
+        lex.patterns_at(id, &terms[..before], &terms[after..], &mut candidates);
+        // Facts about the anchor that many of its patterns ask: found once.
         let passive_at = std::cell::OnceCell::new();
+        let determiner_at = std::cell::OnceCell::new();
+        let after_det = || *determiner_at.get_or_init(|| after_determiner(&sent, t));
         for &p in &candidates {
             let pattern = &lex.patterns[p as usize];
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(&sent, t));
-            if let Some(m) = match_pattern(&sent, pattern, t, passive) {
+            if let Some(m) = match_pattern(&sent, pattern, t, passive, &after_det) {
                 matches.push((m, p));
             }
         }
@@ -504,14 +518,14 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
 }
 
 /// Match pattern `p` anchored at token `t`; `passive_capable`: the anchor is a
-/// passive participle.
-fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool) -> Option<Match> {
+/// passive participle; `after_det`: [`after_determiner`] of the anchor.
+fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool, after_det: &dyn Fn() -> bool) -> Option<Match> {
     if !word_matches(s, t, p.items[p.anchor]) {
         return None;
     }
     // "a bomb", "their meeting", "a brief private visit": after a determiner (and
     // adjectives) a verb form is a noun.
-    if matches!(p.items[p.anchor], Item::Verb(_)) && after_determiner(s, t) {
+    if matches!(p.items[p.anchor], Item::Verb(_)) && after_det() {
         return None;
     }
     let mut words = Words { at: [0; 32], len: 0 };

@@ -241,26 +241,33 @@ pub mod form {
     pub const ING: u8 = 16;
 }
 
-/// The patterns of one anchor, filed by a word or verb each must have after the
-/// anchor (its key), so that a common verb ("agree", with a thousand patterns
-/// once the shorthand is expanded) is only tried with the patterns whose key is in
-/// the rest of the sentence. A key is chosen per pattern when the lexicon is
-/// indexed: the one fewest of the anchor's patterns share ("ties" rather than
-/// "to" in "{agree} to strengthen ~0-1 ties").
+/// The patterns of one anchor, filed by a word or verb each must have besides
+/// it (its key), so that a common verb ("agree", with a thousand patterns once the
+/// shorthand is expanded; "kill", with every "gunmen ... {kill} $") is only tried
+/// with the patterns whose key is in the sentence, on the right side of it. A key
+/// is chosen per pattern when the lexicon is indexed: the one fewest of the
+/// anchor's patterns share ("ties" rather than "to" in
+/// "{agree} to strengthen ~0-1 ties").
 #[derive(Debug, Default)]
 struct Anchored {
-    /// Patterns with no word or verb after the anchor: tried wherever it is.
+    /// Patterns with no word or verb besides the anchor: tried wherever it is.
     open: Vec<u32>,
     /// Patterns by their key.
     keyed: HashMap<Key, Vec<u32>>,
 }
 
-/// What a pattern is filed under besides its anchor: a word, or any form of a
-/// verb, that must come after the anchor.
+/// A word, or any form of a verb, that a pattern needs besides its anchor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Key {
+pub enum KeyTerm {
     Word(TokId),
     Verb(u32),
+}
+
+/// A pattern's key: a term, and whether it comes after the anchor or before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    term: KeyTerm,
+    after: bool,
 }
 
 /// A discard phrase (TABARI/PETRARCH discard list): a sentence containing it yields
@@ -305,11 +312,18 @@ pub struct Lexicon {
     pub sets: Vec<PhraseSet>,
     pub implied: Vec<Implied>,
     anchors: HashMap<Anchor, Anchored>,
+    /// Is this token id (resp. verb lemma) the key of some pattern? Most words of
+    /// a sentence are not, and this spares looking them up under every anchor.
+    key_words: Vec<bool>,
+    key_verbs: Vec<bool>,
+    /// Can this token id anchor any pattern (as a word, or a form of a verb)?
+    anchor_words: Vec<bool>,
     /// Verb lemmas by index.
     pub lemmas: Vec<String>,
     lemma_ids: HashMap<String, u32>,
     /// For each verb form token: (lemma, inflection flags).
-    verb_forms: HashMap<TokId, Vec<(u32, u8)>>,
+    /// Verb readings by token id (a dense table: looked up for every token).
+    verb_forms: Vec<Vec<(u32, u8)>>,
     irregular: HashMap<String, [Vec<String>; 4]>,
     pub codebook: Codebook,
     /// Named events with dates, for anchored time expressions.
@@ -635,7 +649,10 @@ impl Lexicon {
     /// marked with a leading `^`.
     fn phrase_tokens(phrase: &str) -> Vec<String> {
         let t = text::analyse(phrase);
-        t.tokens.into_iter().map(|t| if is_all_caps(&phrase[t.start..t.end]) { format!("^{}", t.norm) } else { t.norm }).collect()
+        t.tokens
+            .into_iter()
+            .map(|t| if is_all_caps(&phrase[t.start..t.end]) { format!("^{}", t.norm) } else { t.norm.into_string() })
+            .collect()
     }
 
     /// The id of a text token: its capitalised form first when written in capitals.
@@ -948,18 +965,26 @@ impl Lexicon {
         }
         for (f, flag) in all {
             let id = self.intern(&f);
-            let list = self.verb_forms.entry(id).or_default();
-            match list.iter_mut().find(|(l, _)| *l == i) {
-                Some((_, fl)) => *fl |= flag,
-                None => list.push((i, flag)),
-            }
+            self.add_reading(id, i, flag);
         }
         i
     }
 
+    /// Record that token `id` is a form of `lemma` with inflection `flags`.
+    fn add_reading(&mut self, id: TokId, lemma: u32, flags: u8) {
+        if self.verb_forms.len() <= id as usize {
+            self.verb_forms.resize_with(id as usize + 1, Vec::new);
+        }
+        let list = &mut self.verb_forms[id as usize];
+        match list.iter_mut().find(|(l, _)| *l == lemma) {
+            Some((_, fl)) => *fl |= flags,
+            None => list.push((lemma, flags)),
+        }
+    }
+
     /// The verb readings of a token: (lemma index, inflection flags).
     pub fn verb_forms(&self, id: TokId) -> &[(u32, u8)] {
-        self.verb_forms.get(&id).map(Vec::as_slice).unwrap_or(&[])
+        self.verb_forms.get(id as usize).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn load_verbs(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
@@ -1042,37 +1067,58 @@ impl Lexicon {
         Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
-    /// The patterns that may match anchored on token `id`, given the ids of the
-    /// tokens after it in the sentence, into `out` (cleared first), in index
+    /// The terms token `id` can be as a pattern's key (see [`Anchored`]); most
+    /// tokens are none. Find them once per sentence for [`Lexicon::patterns_at`].
+    pub fn key_terms(&self, id: TokId, mut f: impl FnMut(KeyTerm)) {
+        if self.key_words.get(id as usize).copied().unwrap_or(false) {
+            f(KeyTerm::Word(id));
+        }
+        for (lemma, _) in self.verb_forms(id) {
+            if self.key_verbs.get(*lemma as usize).copied().unwrap_or(false) {
+                f(KeyTerm::Verb(*lemma));
+            }
+        }
+    }
+
+    /// The patterns that may match anchored on token `id`, given the key terms of
+    /// the sentence before it and after it, into `out` (cleared first), in index
     /// order and each once.
-    pub fn patterns_at(&self, id: TokId, next: &[Option<TokId>], out: &mut Vec<u32>) {
+    pub fn patterns_at(&self, id: TokId, before: &[KeyTerm], after: &[KeyTerm], out: &mut Vec<u32>) {
         out.clear();
+        if !self.anchor_words.get(id as usize).copied().unwrap_or(false) {
+            return;
+        }
+        let mut keyed = false;
         let mut visit = |a: &Anchored| {
             out.extend_from_slice(&a.open);
             if a.keyed.is_empty() {
                 return;
             }
-            for n in next.iter().flatten() {
-                if let Some(ps) = a.keyed.get(&Key::Word(*n)) {
-                    out.extend_from_slice(ps);
-                }
-                for (lemma, _) in self.verb_forms(*n) {
-                    if let Some(ps) = a.keyed.get(&Key::Verb(*lemma)) {
+            for (terms, side) in [(before, false), (after, true)] {
+                for &term in terms {
+                    if let Some(ps) = a.keyed.get(&Key { term, after: side }) {
                         out.extend_from_slice(ps);
+                        keyed = true;
                     }
                 }
             }
         };
+        let mut anchors = 0;
         if let Some(a) = self.anchors.get(&Anchor::Word(id)) {
             visit(a);
+            anchors += 1;
         }
         for (lemma, _) in self.verb_forms(id) {
             if let Some(a) = self.anchors.get(&Anchor::Verb(*lemma)) {
                 visit(a);
+                anchors += 1;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        // One open list is already in order; anything more is merged.
+        if keyed || anchors > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 
     /// File every pattern under its anchor and key (see [`Anchored`]). Called once
@@ -1088,17 +1134,20 @@ impl Lexicon {
             };
             by_anchor.entry(anchor).or_default().push(i as u32);
         }
-        // The words and verbs a pattern must have after its anchor, each once.
+        // The words and verbs a pattern needs besides its anchor, each once.
         let keys = |p: &Pattern| {
-            let mut keys: Vec<Key> = p.items[p.anchor + 1..]
-                .iter()
-                .filter_map(|i| match *i {
-                    Item::Word(w) => Some(Key::Word(w)),
-                    Item::Verb(v) => Some(Key::Verb(v)),
-                    _ => None,
-                })
-                .collect();
-            keys.dedup();
+            let mut keys: Vec<Key> = Vec::new();
+            for (i, item) in p.items.iter().enumerate() {
+                let term = match *item {
+                    Item::Word(w) => KeyTerm::Word(w),
+                    Item::Verb(v) => KeyTerm::Verb(v),
+                    _ => continue,
+                };
+                let key = Key { term, after: i > p.anchor };
+                if i != p.anchor && !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
             keys
         };
         let mut anchors = HashMap::default();
@@ -1117,7 +1166,7 @@ impl Lexicon {
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
                     for &w in self.sets[*set as usize].by_first.keys() {
-                        entry.keyed.entry(Key::Word(w)).or_default().push(i);
+                        entry.keyed.entry(Key { term: KeyTerm::Word(w), after: true }).or_default().push(i);
                     }
                 } else {
                     entry.open.push(i);
@@ -1126,11 +1175,30 @@ impl Lexicon {
             anchors.insert(anchor, entry);
         }
         self.anchors = anchors;
+        self.anchor_words = vec![false; self.vocab.len()];
+        for anchor in self.anchors.keys() {
+            if let Anchor::Word(w) = *anchor {
+                self.anchor_words[w as usize] = true;
+            }
+        }
+        for (tok, forms) in self.verb_forms.iter().enumerate() {
+            if forms.iter().any(|(lemma, _)| self.anchors.contains_key(&Anchor::Verb(*lemma))) {
+                self.anchor_words[tok] = true;
+            }
+        }
+        self.key_words = vec![false; self.vocab.len()];
+        self.key_verbs = vec![false; self.lemmas.len()];
+        for key in self.anchors.values().flat_map(|a| a.keyed.keys()) {
+            match key.term {
+                KeyTerm::Word(w) => self.key_words[w as usize] = true,
+                KeyTerm::Verb(v) => self.key_verbs[v as usize] = true,
+            }
+        }
     }
 
     /// Is the token a form of some verb the lexicon knows?
     pub fn is_verb(&self, id: TokId) -> bool {
-        self.verb_forms.contains_key(&id)
+        !self.verb_forms(id).is_empty()
     }
 
     /// Is the token any verb form with these inflection flags?
@@ -1154,11 +1222,7 @@ impl Lexicon {
     /// Add a normalised word as a form of a lemma, with inflection flags.
     pub(crate) fn add_verb_form(&mut self, lemma: u32, word: &str, flags: u8) {
         let id = self.intern(word);
-        let list = self.verb_forms.entry(id).or_default();
-        match list.iter_mut().find(|(l, _)| *l == lemma) {
-            Some((_, fl)) => *fl |= flags,
-            None => list.push((lemma, flags)),
-        }
+        self.add_reading(id, lemma, flags);
     }
 
     /// The inflections dyad knows for a verb: from `data/verbs/irregular.txt` when
