@@ -89,6 +89,9 @@ impl<'a> Coder<'a> {
                 .into_iter()
                 .filter(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some())
                 .collect();
+            if found.is_empty() {
+                continue;
+            }
             let exprs = dater.expressions(si);
             let body = text.sentences[si].body;
             let statuses: Vec<Status> = found.iter().map(|f| status::status(&text, body, f.head.min(f.start), &f.words)).collect();
