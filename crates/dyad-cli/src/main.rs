@@ -15,6 +15,11 @@ use dyad::{Coder, Lexicon};
 
 mod store;
 
+// Coding allocates many small, short-lived strings and vectors per sentence;
+// mimalloc serves them several times faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "dyad",
