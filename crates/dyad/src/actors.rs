@@ -260,6 +260,10 @@ pub fn mentions<'a>(
                 continue;
             }
         }
+        if !may_open_mention(&v, i) {
+            i += 1;
+            continue;
+        }
         match noun_phrase(&v, i, end, ctx, body) {
             Some((m, next)) => {
                 // Places ("in Osaka, Japan") are not antecedents of "they".
@@ -277,6 +281,19 @@ pub fn mentions<'a>(
     }
     let singles = attach_of_and_appositions(&v, singles, end, ctx);
     coordinate(&v, singles)
+}
+
+/// Can a mention start at token `i`? Most tokens (lowercase words that are no
+/// lexicon phrase, pronoun, determiner or quantity; punctuation) cannot, and
+/// [`noun_phrase`] would reject them only after trying every rule.
+fn may_open_mention(v: &View, i: usize) -> bool {
+    let t = &v.text.tokens[i];
+    if v.phrase(i).is_some() || t.kind == TokenKind::Number || t.kind == TokenKind::Word && t.cap {
+        return true;
+    }
+    let n = t.norm.as_str();
+    t.kind == TokenKind::Word
+        && (PRONOUNS_SINGULAR.contains(&n) || PRONOUNS_PLURAL.contains(&n) || DETERMINERS.contains(&n) || QUANTITY.contains(&n) || n == "both")
 }
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.

@@ -254,6 +254,9 @@ struct Anchored {
     open: Vec<u32>,
     /// Patterns by their key.
     keyed: HashMap<Key, Vec<u32>>,
+    /// The [`Key::bit`]s of `keyed`: a key whose bit is not here is not there,
+    /// without looking it up.
+    mask: u64,
 }
 
 /// A word, or any form of a verb, that a pattern needs besides its anchor.
@@ -268,6 +271,18 @@ pub enum KeyTerm {
 struct Key {
     term: KeyTerm,
     after: bool,
+}
+
+impl Key {
+    /// One of 64 bits, for [`Anchored::mask`].
+    fn bit(&self) -> u64 {
+        let (kind, n) = match self.term {
+            KeyTerm::Word(w) => (0u64, w as u64),
+            KeyTerm::Verb(v) => (1, v as u64),
+        };
+        let h = (n << 2 | kind << 1 | self.after as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        1 << (h >> 58)
+    }
 }
 
 /// A discard phrase (TABARI/PETRARCH discard list): a sentence containing it yields
@@ -658,10 +673,10 @@ impl Lexicon {
     /// The id of a text token: its capitalised form first when written in capitals.
     pub fn text_token_id(&self, norm: &str, surface: &str) -> Option<TokId> {
         if is_all_caps(surface) {
-            let mut key = String::with_capacity(norm.len() + 1);
+            let mut key = compact_str::CompactString::with_capacity(norm.len() + 1);
             key.push('^');
             key.push_str(norm);
-            if let Some(&id) = self.vocab.get(&key) {
+            if let Some(&id) = self.vocab.get(key.as_str()) {
                 return Some(id);
             }
         }
@@ -1096,7 +1111,11 @@ impl Lexicon {
             }
             for (terms, side) in [(before, false), (after, true)] {
                 for &term in terms {
-                    if let Some(ps) = a.keyed.get(&Key { term, after: side }) {
+                    let key = Key { term, after: side };
+                    if a.mask & key.bit() == 0 {
+                        continue;
+                    }
+                    if let Some(ps) = a.keyed.get(&key) {
                         out.extend_from_slice(ps);
                         keyed = true;
                     }
@@ -1172,6 +1191,7 @@ impl Lexicon {
                     entry.open.push(i);
                 }
             }
+            entry.mask = entry.keyed.keys().fold(0, |m, k| m | k.bit());
             anchors.insert(anchor, entry);
         }
         self.anchors = anchors;
