@@ -15,6 +15,7 @@
 //!
 //! This module does not decide who did what: that is [`crate::events`].
 
+use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::lexicon::{Entry, Hit, Lexicon, RoleId, Rule, TokId};
@@ -26,11 +27,11 @@ pub struct Actor {
     /// Token range of the words that name it in this sentence.
     pub start: usize,
     pub end: usize,
-    pub name: String,
-    pub country: Option<String>,
-    pub role: Option<String>,
+    pub name: CompactString,
+    pub country: Option<CompactString>,
+    pub role: Option<CompactString>,
     /// CAMEO actor code (country + role, or an organisation's code).
-    pub code: String,
+    pub code: CompactString,
     /// The lexicon entry that decided the code, if any.
     pub rule: Option<Rule>,
     /// Document entity this actor is, for coreference.
@@ -51,7 +52,7 @@ impl Actor {
         let Some(p) = self.known else { return self.clone() };
         let term = lex.people[p as usize].term_on(date);
         let (country, role) = split_code(lex, &term.code);
-        Actor { code: term.code.clone(), country, role, rule: Some(term.rule), ..self.clone() }
+        Actor { code: term.code.as_str().into(), country, role, rule: Some(term.rule), ..self.clone() }
     }
 }
 
@@ -89,17 +90,17 @@ pub struct DocContext {
     pub date: Date,
     /// The country the document is mostly about: fills role-only mentions
     /// ("police", "protesters") that name none.
-    pub main_country: Option<String>,
+    pub main_country: Option<CompactString>,
     /// Countries by how much the document names them, most first.
-    pub countries: Vec<String>,
+    pub countries: Vec<CompactString>,
     entities: Vec<Entity>,
     /// Recent actors, newest last (for pronouns and "the two leaders").
     recent: Vec<Actor>,
-    last_country: Option<String>,
+    last_country: Option<CompactString>,
 }
 
 impl DocContext {
-    pub fn new(date: Date, countries: Vec<String>) -> Self {
+    pub fn new(date: Date, countries: Vec<CompactString>) -> Self {
         DocContext {
             date,
             main_country: countries.first().cloned(),
@@ -215,26 +216,34 @@ const CAMEO_ROLES: &[&str] = &[
 
 /// The CAMEO code of a country and a role: "JPNGOV", "JPN", or "---GOV" for a role
 /// whose country nothing tells (CAMEO's mark for an unknown country).
-pub fn actor_code(country: Option<&str>, role: Option<&str>) -> String {
+pub fn actor_code(country: Option<&str>, role: Option<&str>) -> CompactString {
+    let mut code = CompactString::default();
     match (country, role) {
-        (Some(c), r) => format!("{c}{}", r.unwrap_or("")),
-        (None, Some(r)) => format!("---{r}"),
-        (None, None) => String::new(),
+        (Some(c), r) => {
+            code.push_str(c);
+            code.push_str(r.unwrap_or(""));
+        }
+        (None, Some(r)) => {
+            code.push_str("---");
+            code.push_str(r);
+        }
+        (None, None) => {}
     }
+    code
 }
 
 /// Split a CAMEO code "JPNGOV" into (country, role) when it is country-based. The
 /// role is the first CAMEO role code among the three-letter blocks after the
 /// country ("DZAGOVAGR" is DZA, GOV; "USAASMGOV" is USA, GOV), else the block
 /// right after it.
-pub(crate) fn split_code(lex: &Lexicon, code: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn split_code(lex: &Lexicon, code: &str) -> (Option<CompactString>, Option<CompactString>) {
     let blocks = |from: usize| (from..code.len().saturating_sub(2)).step_by(3).filter_map(move |i| code.get(i..i + 3));
-    let known_role = |from: usize| blocks(from).find(|b| CAMEO_ROLES.contains(b)).map(str::to_string);
+    let known_role = |from: usize| blocks(from).find(|b| CAMEO_ROLES.contains(b)).map(CompactString::from);
     if code.len() >= 3 && code.get(..3).is_some_and(|c| lex.countries.iter().any(|x| x.iso == c)) {
-        let role = known_role(3).or_else(|| code.get(3..6).filter(|r| is_role_code(r)).map(str::to_string));
-        (Some(code[..3].to_string()), role)
+        let role = known_role(3).or_else(|| code.get(3..6).filter(|r| is_role_code(r)).map(CompactString::from));
+        (Some(CompactString::from(&code[..3])), role)
     } else {
-        let role = code.get(..3).filter(|r| is_role_code(r)).map(str::to_string);
+        let role = code.get(..3).filter(|r| is_role_code(r)).map(CompactString::from);
         (None, role)
     }
 }
@@ -293,7 +302,11 @@ fn may_open_mention(v: &View, i: usize) -> bool {
     }
     let n = t.norm.as_str();
     t.kind == TokenKind::Word
-        && (PRONOUNS_SINGULAR.contains(&n) || PRONOUNS_PLURAL.contains(&n) || DETERMINERS.contains(&n) || QUANTITY.contains(&n) || n == "both")
+        && (PRONOUNS_SINGULAR.contains(&n)
+            || PRONOUNS_PLURAL.contains(&n)
+            || DETERMINERS.contains(&n)
+            || QUANTITY.contains(&n)
+            || n == "both")
 }
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.
@@ -474,7 +487,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
         // "the country", "the violence-mired country": the country last named.
         if matches!(norm, "country" | "nation") && np.definite && !np.has_actor() {
             if let Some(c) = ctx.last_country.clone() {
-                np.country_iso = Some(c);
+                np.country_iso = Some(c.into());
                 np.country_head = true;
                 j += 1;
                 break;
@@ -802,11 +815,11 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         rule = Some(term.rule);
         let (c, rl) = split_code(lex, &term.code);
         // The code as the lexicon writes it ("PSEREBHMS", "DZAGOVAGR").
-        (person.name.clone(), c, rl, Some(term.code.clone()), person.person)
+        (person.name.clone(), c.map(String::from), rl.map(String::from), Some(CompactString::from(term.code.as_str())), person.person)
     } else if let (Some(o), true) = (np.org, np.org_is_head || np.role.is_none() && !np.head_generic && np.name.is_none()) {
         let org = &lex.organisations[o as usize];
         rule = np.org_rule;
-        (org.name.clone(), org.country.clone(), org.role.clone(), Some(org.code.clone()), false)
+        (org.name.clone(), org.country.clone(), org.role.clone(), Some(CompactString::from(org.code.as_str())), false)
     } else if let Some((s, e)) = np.name {
         // A person in no lexicon, coded from the title and context around the name.
         let org = np.org.map(|o| &lex.organisations[o as usize]);
@@ -831,7 +844,7 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
             role_of(np.modifier).or_else(|| role_of(np.role)).or_else(|| org.role.clone())
         };
         rule = np.org_rule;
-        let code = if org.country.is_none() { Some(org.code.clone()) } else { None };
+        let code = if org.country.is_none() { Some(CompactString::from(org.code.as_str())) } else { None };
         (format!("{} {}", org.name, v.surface(start, end)), org.country.clone(), role, code, np.role.is_some_and(|_| !np.plural))
     } else if np.seat_head {
         rule = np.country_rule;
@@ -848,11 +861,9 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         if np.definite || np.country.is_some() {
             if let Some(t) = &np.title {
                 if person_like {
-                    if let Some(e) = ctx
-                        .entities
-                        .iter()
-                        .rposition(|e| e.titles.iter().any(|x| x == t) && (country_iso.is_none() || e.actor.country == country_iso))
-                    {
+                    if let Some(e) = ctx.entities.iter().rposition(|e| {
+                        e.titles.iter().any(|x| x == t) && (country_iso.is_none() || e.actor.country.as_deref() == country_iso.as_deref())
+                    }) {
                         let actor = ctx.entities[e].actor.clone();
                         return Some(finish_entity(actor, e, start, end));
                     }
@@ -874,15 +885,16 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         }
     }
     if country.is_none() && code_override.is_none() && role.is_some() && !matches!(role.as_deref(), Some("IGO" | "NGO")) {
-        country = ctx.main_country.clone();
+        country = ctx.main_country.as_deref().map(String::from);
     }
     let code = code_override.unwrap_or_else(|| match role.as_deref().and_then(|r| r.strip_suffix('~')) {
         // A prefix agent of a TABARI/PETRARCH dictionary ("NGO~"): before the country.
-        Some(prefix) => format!("{prefix}{}", country.as_deref().unwrap_or("")),
+        Some(prefix) => format!("{prefix}{}", country.as_deref().unwrap_or("")).into(),
         None => actor_code(country.as_deref(), role.as_deref()),
     });
-    let role = role.map(|r| r.trim_end_matches('~').to_string());
+    let role = role.map(|r| CompactString::from(r.trim_end_matches('~')));
     let known = np.person.map(|(p, _)| p);
+    let (name, country) = (CompactString::from(name), country.map(CompactString::from));
     let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None, known };
     let mut m = Mention { start, end, actors: vec![actor], anaphor: false };
     if person && np.name.is_some() {
@@ -1074,10 +1086,10 @@ fn of_phrase(v: &View, a: &Actor, b: &Actor, end: usize) -> Actor {
     let merged = Actor {
         start: a.start,
         end,
-        name: v.surface(a.start, end).to_string(),
+        name: v.surface(a.start, end).into(),
         country: b.country.clone().or(a.country.clone()),
         role,
-        code: String::new(),
+        code: CompactString::default(),
         rule: b.rule.or(a.rule),
         entity: None,
         person: a.person,
@@ -1129,7 +1141,7 @@ fn list_continues(v: &View, k: usize) -> bool {
 
 /// Resolve the lexicon hits of every sentence once, to rank the countries the
 /// document is about, most named first (a dateline's seat counts double).
-pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<String> {
+pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<CompactString> {
     let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for s in &text.sentences {
         let mut k = s.tokens.start;
@@ -1157,7 +1169,7 @@ pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<String> 
     }
     let mut ranked: Vec<(u32, usize)> = counts.into_iter().collect();
     ranked.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
-    ranked.into_iter().map(|(c, _)| lex.countries[c as usize].iso.clone()).collect()
+    ranked.into_iter().map(|(c, _)| CompactString::from(lex.countries[c as usize].iso.as_str())).collect()
 }
 
 #[cfg(test)]
@@ -1179,8 +1191,8 @@ mod tests {
                 out.push((
                     s,
                     surface,
-                    m.actors.iter().map(|a| a.code.clone()).collect(),
-                    m.actors.iter().map(|a| a.name.clone()).collect(),
+                    m.actors.iter().map(|a| a.code.to_string()).collect(),
+                    m.actors.iter().map(|a| a.name.to_string()).collect(),
                 ));
             }
         }

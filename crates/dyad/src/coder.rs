@@ -15,6 +15,7 @@ use crate::status::{self, Status};
 use crate::text::{self, Text};
 use crate::time::{Anchors, Tense};
 use crate::Document;
+use compact_str::CompactString;
 
 /// The code of a blocking pattern: it claims its words so that no other trigger
 /// fires on them ("spoke to reporters" is not a phone call), and codes nothing.
@@ -103,7 +104,7 @@ impl<'a> Coder<'a> {
                     end: f.end,
                     tense: tense(lex, &ids, &text, f, st),
                     root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
-                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.clone()).collect(),
+                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.to_string()).collect(),
                 })
                 .collect();
             let mut n = 0;
@@ -318,17 +319,17 @@ fn implied_actor(lex: &Lexicon, ctx: &DocContext, here: &[&str], code: &str, sid
             let own_state = matches!(known.role.as_deref(), None | Some("GOV"));
             let allowed = |c: &str| !(own_state && known.country.as_deref() == Some(c));
             let in_sentence = here.iter().copied().find(|c| allowed(c) && known.country.as_deref() != Some(c));
-            in_sentence.map(str::to_string).or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
+            in_sentence.map(CompactString::from).or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
         }
     };
-    let name = lex.countries.iter().find(|c| c.iso == country).map(|c| c.name.clone()).unwrap_or_else(|| country.clone());
+    let name = lex.countries.iter().find(|c| c.iso == country).map(|c| c.name.clone()).unwrap_or_else(|| country.to_string());
     Some(Actor {
         start: at,
         end: at,
-        name: format!("{name} ({})", imp.role),
-        code: format!("{country}{}", imp.role),
+        name: format!("{name} ({})", imp.role).into(),
+        code: format!("{country}{}", imp.role).into(),
         country: Some(country),
-        role: Some(imp.role.clone()),
+        role: Some(imp.role.as_str().into()),
         rule: Some(imp.rule),
         entity: None,
         person: false,
@@ -346,10 +347,10 @@ fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
     let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
         text: doc[start..end].to_string(),
-        name: a.name.clone(),
-        code: a.code.clone(),
-        country: a.country.clone(),
-        role: a.role.clone(),
+        name: a.name.to_string(),
+        code: a.code.to_string(),
+        country: a.country.as_ref().map(|c| c.to_string()),
+        role: a.role.as_ref().map(|r| r.to_string()),
         span: [start, end],
         implied_by: a.implied.map(|r| lex.rule_text(r)),
     }

@@ -1398,6 +1398,7 @@ impl<'l> Loader<'l> {
             } else {
                 let (country, role) = crate::actors::split_code(self.lex, &c.code);
                 let i = self.lex.organisations.len() as u32;
+                let (country, role) = (country.map(String::from), role.map(String::from));
                 self.lex.organisations.push(Organisation { code: c.code.clone(), country, role, name });
                 Entry::Organisation(i)
             }

@@ -1134,11 +1134,11 @@ mod tests {
     }
 
     fn norms(text: &str) -> Vec<String> {
-        analyse(text).tokens.into_iter().map(|t| t.norm).collect()
+        analyse(text).tokens.into_iter().map(|t| t.norm.into_string()).collect()
     }
 
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {
-        analyse(text).tokens.into_iter().map(|t| (t.norm, t.kind)).collect()
+        analyse(text).tokens.into_iter().map(|t| (t.norm.into_string(), t.kind)).collect()
     }
 
     /// Body text of each sentence (from its first body token to its end).
