@@ -20,6 +20,7 @@ use jiff::civil::Date;
 
 use crate::lexicon::{Entry, Hit, Lexicon, RoleId, Rule, TokId};
 use crate::text::{Text, TokenKind};
+use crate::words::WordList;
 
 /// One actor as a mention resolves it.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,18 +113,21 @@ impl DocContext {
     }
 }
 
-const DETERMINERS: &[&str] = &[
+const DETERMINERS: WordList = WordList::new(&[
     "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many", "other", "all", "any",
     "each",
-];
+]);
 /// Words that open a quantity before a number ("at least 20 people").
-const QUANTITY: &[&str] = &["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"];
-const PRONOUNS_SINGULAR: &[&str] = &["he", "she", "him"];
-const PRONOUNS_PLURAL: &[&str] = &["they", "them"];
-const NAME_PARTICLES: &[&str] = &["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"];
+const QUANTITY: WordList =
+    WordList::new(&["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"]);
+const PRONOUNS_SINGULAR: WordList = WordList::new(&["he", "she", "him"]);
+const PRONOUNS_PLURAL: WordList = WordList::new(&["they", "them"]);
+const NAME_PARTICLES: WordList =
+    WordList::new(&["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"]);
 /// Prepositions after which a seat of government is a place, not an actor.
-const LOCATIVE: &[&str] =
-    &["in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "through", "toward", "towards"];
+const LOCATIVE: WordList = WordList::new(&[
+    "in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "through", "toward", "towards",
+]);
 
 /// Token-level view of one sentence for mention composition.
 struct View<'a> {
@@ -209,10 +213,10 @@ fn is_role_code(code: &str) -> bool {
 
 /// CAMEO's primary role (agent) codes, looked for after the country in a long
 /// dictionary code ("USAASMGOV" is the government of American Samoa: role GOV).
-const CAMEO_ROLES: &[&str] = &[
+const CAMEO_ROLES: WordList = WordList::new(&[
     "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "MED", "EDU", "BUS", "CRM", "CVL",
     "HLH", "HRI", "LAB", "LEG", "REF", "RAD", "ELI", "INS", "AGR", "ENV", "SET", "UAF", "MOD", "DEV",
-];
+]);
 
 /// The CAMEO code of a country and a role: "JPNGOV", "JPN", or "---GOV" for a role
 /// whose country nothing tells (CAMEO's mark for an unknown country).

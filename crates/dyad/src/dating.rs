@@ -26,6 +26,7 @@ use jiff::civil::Date;
 
 use crate::text::{Sentence, Text};
 use crate::time::{self, Anchors, Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
+use crate::words::WordList;
 
 /// An event's date with its evidence.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,13 +56,13 @@ struct Memo {
 }
 
 /// Words that separate clauses: an expression beyond one belongs to another verb.
-const BOUNDARIES: &[&str] = &[
+const BOUNDARIES: WordList = WordList::new(&[
     ",", ";", ":", "who", "which", "when", "while", "although", "though", "because", "but", "where", "since", "as", "whereas", "after",
     "before", "\"",
-];
+]);
 /// Verbs of saying: a date right after one dates the report.
-const REPORTING: &[&str] =
-    &["said", "says", "say", "told", "tells", "added", "stated", "reported", "noted", "announced", "quoted", "wrote"];
+const REPORTING: WordList =
+    WordList::new(&["said", "says", "say", "told", "tells", "added", "stated", "reported", "noted", "announced", "quoted", "wrote"]);
 /// How much a clause boundary costs, in tokens of distance.
 const BOUNDARY_COST: usize = 12;
 /// The most an expression may cost and still govern.

@@ -19,6 +19,7 @@
 use crate::actors::{Actor, Mention};
 use crate::lexicon::{form, Item, Lexicon, Pattern, TokId};
 use crate::text::{Text, TokenKind};
+use crate::words::WordList;
 
 /// A trigger matched in a sentence, with the actors it relates.
 #[derive(Clone, Debug)]
@@ -39,7 +40,7 @@ pub struct Found {
     pub passive: bool,
 }
 
-const PREPOSITIONS: &[&str] = &[
+const PREPOSITIONS: WordList = WordList::new(&[
     "of",
     "in",
     "with",
@@ -78,14 +79,14 @@ const PREPOSITIONS: &[&str] = &[
     "despite",
     "amid",
     "without",
-];
+]);
 /// Is the word a preposition?
 pub fn is_preposition(w: &str) -> bool {
     PREPOSITIONS.contains(&w)
 }
 
-const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"];
-const REPORTING: &[&str] = &[
+const BE: WordList = WordList::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"]);
+const REPORTING: WordList = WordList::new(&[
     "say",
     "says",
     "said",
@@ -127,9 +128,9 @@ const REPORTING: &[&str] = &[
     "felt",
     "found",
     "find",
-];
+]);
 /// Verbs whose object is the subject of a following infinitive ("urged X to ...").
-const OBJECT_CONTROL: &[&str] = &[
+const OBJECT_CONTROL: WordList = WordList::new(&[
     "urge",
     "urged",
     "urges",
@@ -172,8 +173,8 @@ const OBJECT_CONTROL: &[&str] = &[
     "expected",
     "request",
     "requested",
-];
-const LIGHT_VERBS: &[&str] = &[
+]);
+const LIGHT_VERBS: WordList = WordList::new(&[
     "carry",
     "carried",
     "carries",
@@ -260,10 +261,11 @@ const LIGHT_VERBS: &[&str] = &[
     "calling",
     "provide",
     "provided",
-];
+]);
 /// Words that end the search for a clause's subject or object.
-const BOUNDARY: &[&str] =
-    &[";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but", "\"", "(", ")", "whether", "when"];
+const BOUNDARY: WordList = WordList::new(&[
+    ";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but", "\"", "(", ")", "whether", "when",
+]);
 const MAX_REACH: usize = 40;
 
 struct Sent<'a> {
@@ -305,12 +307,12 @@ impl Sent<'_> {
 fn adverb(text: &Text, k: usize, body: usize) -> bool {
     let t = &text.tokens[k];
     let n = t.norm.as_str();
-    n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body)
-        || matches!(
-            n,
-            "also" | "then" | "still" | "already" | "soon" | "just" | "jointly" | "reportedly" | "allegedly" | "again" | "further"
-        )
+    n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body) || SKIPPED_ADVERBS.contains(n)
 }
+
+/// Adverbs without "-ly" (or capitalised ones) the matcher may skip too.
+const SKIPPED_ADVERBS: WordList =
+    WordList::new(&["also", "then", "still", "already", "soon", "just", "jointly", "reportedly", "allegedly", "again", "further"]);
 
 /// Find every trigger of one sentence and the actors it relates.
 pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
@@ -464,7 +466,7 @@ fn item_len_back(s: &Sent, k: usize, item: Item) -> Option<usize> {
     }
 }
 
-const DETERMINERS: &[&str] = &["a", "an", "the", "their", "his", "her", "its", "our", "this", "these", "my", "your"];
+const DETERMINERS: WordList = WordList::new(&["a", "an", "the", "their", "his", "her", "its", "our", "this", "these", "my", "your"]);
 
 /// Is token `t` preceded by a determiner, with at most two adjectives between?
 fn after_determiner(s: &Sent, t: usize) -> bool {
@@ -690,7 +692,7 @@ fn scan(s: &Sent, range: impl Iterator<Item = usize>, hit: impl Fn(usize) -> boo
 }
 
 /// Prepositions whose object is a place or time, not the target of an event.
-const LOCATIVE: &[&str] = &[
+const LOCATIVE: WordList = WordList::new(&[
     "at",
     "in",
     "during",
@@ -708,7 +710,7 @@ const LOCATIVE: &[&str] = &[
     "amid",
     "via",
     "within",
-];
+]);
 
 /// The first mention starting within `reach` tokens from `pos`, in the same clause.
 /// A mention met after skipping words is passed over when a locative preposition
@@ -1028,24 +1030,31 @@ mod tests {
     /// A small lexicon written for these tests, so they test the mechanics of
     /// clause structure rather than the contents of `data/`.
     fn lexicon() -> Lexicon {
+        lexicon_with("111 | {condemn} $\n041 | {speak} with $; {call} up $\n036 | {agree} to {meet}\n051 | {congratulate} $\n190 | {attack} $\n1823 | {kill} $\n173 | {arrest} $\n186 | assassination of $; $ 's assassination\n195 | airstrike on $\n")
+    }
+
+    /// The test lexicon with these verb patterns.
+    fn lexicon_with(verbs: &str) -> Lexicon {
         let files = [
             ("data/actors/countries.txt", "JPN | Japan | | Japanese | Tokyo\nCHN | China | | Chinese | Beijing\nUSA | United States | US | American | Washington\nIND | India | | Indian |\nRUS | Russia | | Russian |\nIRN | Iran | | Iranian |\nSYR | Syria | | Syrian |\n"),
             ("data/actors/roles.txt", "GOV | government; prime minister; president\nREB | rebels\nCVL | civilians\nCOP | police\nOPP | activists\n* | leader\n"),
             ("data/actors/people/p.txt", "Donald Trump | Trump | USAGOV | 2017-01-20 | 2021-01-20\nNarendra Modi | Modi | INDGOV | 2014-05-26 |\n"),
             ("data/verbs/irregular.txt", "speak | | spoke | spoken |\n"),
-            (
-                "data/verbs/v.txt",
-                "111 | {condemn} $\n041 | {speak} with $; {call} up $\n036 | {agree} to {meet}\n051 | {congratulate} $\n190 | {attack} $\n1823 | {kill} $\n173 | {arrest} $\n186 | assassination of $; $ 's assassination\n195 | airstrike on $\n",
-            ),
+            ("data/verbs/v.txt", verbs),
         ];
         Lexicon::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string()))).expect("test lexicon loads")
     }
 
     /// "SOURCE code TARGET" for every event of a text.
     fn code(text: &str) -> Vec<String> {
-        let lex = lexicon();
+        code_with(&lexicon(), text, false)
+    }
+
+    /// `partial`: also events with one side only.
+    fn code_with(lex: &Lexicon, text: &str, partial: bool) -> Vec<String> {
         let doc = Document { id: "t".into(), text: text.into(), published: jiff::civil::date(2019, 5, 24), url: None, title: None };
-        Coder::new(&lex)
+        Coder::new(lex)
+            .with_partial(partial)
             .code(&doc)
             .iter()
             .map(|e| {
@@ -1053,6 +1062,20 @@ mod tests {
                 format!("{} {} {}", side(&e.source), e.code, side(&e.target))
             })
             .collect()
+    }
+
+    #[test]
+    fn patterns_are_found_by_their_words_on_either_side_of_the_verb() {
+        // Each of these is filed under a word besides its verb (see
+        // `Lexicon::patterns_at`): before it, far after it, or another verb.
+        let lex = lexicon_with(
+            "1823 | {kill} $\n1831 | (gunmen|suicide bomber) {kill} $\n0354 | {agree} to (lift|ease) ~0-3 sanctions on $\n030 | {agree} to {cooperate} with $\n",
+        );
+        assert_eq!(code_with(&lex, "Gunmen killed Indian police.", true), ["- 1831 INDCOP"]);
+        assert_eq!(code_with(&lex, "Indian police killed gunmen.", true), ["INDCOP 1823 -"]);
+        assert_eq!(code_with(&lex, "China agreed to ease the remaining economic sanctions on Iran.", false), ["CHN 0354 IRN"]);
+        assert_eq!(code_with(&lex, "China agreed to lift tariffs on Iran.", false), Vec::<String>::new());
+        assert_eq!(code_with(&lex, "China agreed to cooperate with Iran.", false), ["CHN 030 IRN"]);
     }
 
     #[test]

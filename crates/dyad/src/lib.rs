@@ -28,6 +28,7 @@ pub mod status;
 pub mod text;
 pub mod time;
 pub mod validate;
+pub mod words;
 
 pub use coder::Coder;
 pub use document::Document;

@@ -14,6 +14,7 @@
 //! where the date is known ([`crate::coder`]).
 
 use crate::text::Text;
+use crate::words::WordList;
 
 /// Whether an event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,11 +47,11 @@ impl Status {
     }
 }
 
-const NEGATION: &[&str] = &["not", "n't", "never", "no", "neither", "nor", "cannot", "without"];
-const HYPOTHETICAL: &[&str] = &["would", "could", "might", "may", "should", "'d", "must"];
-const FUTURE: &[&str] = &["will", "shall", "'ll", "wo", "gonna"];
+const NEGATION: WordList = WordList::new(&["not", "n't", "never", "no", "neither", "nor", "cannot", "without"]);
+const HYPOTHETICAL: WordList = WordList::new(&["would", "could", "might", "may", "should", "'d", "must"]);
+const FUTURE: WordList = WordList::new(&["will", "shall", "'ll", "wo", "gonna"]);
 /// Verbs and adjectives that, before "to" + trigger, make it an intention or plan.
-const INTENTION: &[&str] = &[
+const INTENTION: WordList = WordList::new(&[
     "plan",
     "plans",
     "planned",
@@ -114,11 +115,11 @@ const INTENTION: &[&str] = &[
     "mean",
     "means",
     "about",
-];
+]);
 /// Words inside or right before a trigger that mark a planned event.
-const PLANNED_MARKERS: &[&str] =
-    &["upcoming", "forthcoming", "planned", "proposed", "scheduled", "booked", "next", "expected", "future", "coming"];
-const AUX: &[&str] = &[
+const PLANNED_MARKERS: WordList =
+    WordList::new(&["upcoming", "forthcoming", "planned", "proposed", "scheduled", "booked", "next", "expected", "future", "coming"]);
+const AUX: WordList = WordList::new(&[
     "is",
     "are",
     "was",
@@ -152,12 +153,13 @@ const AUX: &[&str] = &[
     "certainly",
     "further",
     "jointly",
-];
-const CONDITIONAL: &[&str] = &["if", "unless", "whether", "lest", "provided"];
-const DENIAL: &[&str] = &["denied", "denies", "deny", "denying", "dismissed", "refuted"];
+]);
+const CONDITIONAL: WordList = WordList::new(&["if", "unless", "whether", "lest", "provided"]);
+const DENIAL: WordList = WordList::new(&["denied", "denies", "deny", "denying", "dismissed", "refuted"]);
 /// Words that end the clause a trigger sits in, looking left.
-const CLAUSE_START: &[&str] =
-    &[";", ":", "\"", "but", "and", "while", "because", "although", "though", "when", "after", "before", "since", "as", "so"];
+const CLAUSE_START: WordList = WordList::new(&[
+    ";", ":", "\"", "but", "and", "while", "because", "although", "though", "when", "after", "before", "since", "as", "so",
+]);
 
 /// The status of an event whose trigger words start at token `start` and cover
 /// `words`, in the sentence whose body starts at token `body`.
