@@ -1300,6 +1300,9 @@ impl Lexicon {
         let needles: Vec<String> = self.discards.iter().map(|d| format!(" {}", d.phrase)).collect();
         let ac = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            // Searched once per sentence: a DFA is the fastest to search, and a
+            // few hundred phrases keep it small.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&needles)
             .map_err(|e| format!("cannot build the discard matcher: {e}"))?;
         self.discard_matcher = Some(ac);
