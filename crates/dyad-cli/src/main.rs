@@ -2,16 +2,20 @@
 //! reads inputs, writes JSONL and reports what it skipped. All coding logic lives
 //! in the library.
 
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-use dyad::document::{self, ReadOptions};
+use dyad::document::{self, ReadOptions, Skipped};
 use dyad::status::Status;
-use dyad::{Coder, Lexicon};
+use dyad::{Coder, Document, Event, Lexicon};
 
 mod store;
 
@@ -48,6 +52,10 @@ enum Command {
         /// Write events here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Coding threads (default: one per core). The output is the same, in
+        /// input order, whatever the number.
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
         #[command(flatten)]
         filter: FilterArgs,
         #[command(flatten)]
@@ -114,11 +122,25 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn keeps(&self, e: &dyad::Event) -> bool {
+    /// The filter in the form it is applied in, once per event.
+    fn compile(&self) -> Keep {
+        Keep { status: self.status.clone(), since: self.since.map(|d| d.to_string()), until: self.until.map(|d| d.to_string()) }
+    }
+}
+
+/// [`FilterArgs`] ready to apply: the dates as the ISO strings records carry.
+struct Keep {
+    status: Vec<Status>,
+    since: Option<String>,
+    until: Option<String>,
+}
+
+impl Keep {
+    fn keeps(&self, e: &Event) -> bool {
         let status_ok = self.status.is_empty() || Status::parse(&e.status).is_some_and(|s| self.status.contains(&s));
         // Dates in the record are ISO strings, which order as dates.
-        let since_ok = self.since.is_none_or(|d| e.date.end.as_str() >= d.to_string().as_str());
-        let until_ok = self.until.is_none_or(|d| e.date.start.as_str() <= d.to_string().as_str());
+        let since_ok = self.since.as_deref().is_none_or(|d| e.date.end.as_str() >= d);
+        let until_ok = self.until.as_deref().is_none_or(|d| e.date.start.as_str() <= d);
         status_ok && since_ok && until_ok
     }
 }
@@ -181,8 +203,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Code { inputs, published, doc_id, out, filter, lexicon } => {
-            code(&inputs, published, doc_id, out.as_deref(), &filter, &lexicon)
+        Command::Code { inputs, published, doc_id, out, jobs: n, filter, lexicon } => {
+            code(&inputs, published, doc_id, out.as_deref(), jobs(n), &filter, &lexicon)
         }
         Command::Eval { gold, verbose, lexicon } => eval(&gold, verbose, &lexicon),
         Command::Validate { file, failures } => validate(&file, failures),
@@ -201,11 +223,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// The number of coding threads for `--jobs`: as asked (0 counts as 1), else
+/// one per core.
+pub(crate) fn jobs(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1)
+}
+
+/// `dyad code`: every input's documents coded, their events written as JSONL in
+/// input order.
+///
+/// With `jobs` = 1, this thread reads, codes and writes one document at a time.
+/// With more, it reads the documents in chunks (at most [`CHUNK_DOCS`] documents
+/// or [`CHUNK_BYTES`] of text) and hands them to `jobs` coding threads, which
+/// also format the events as JSONL, and writes the chunks back in input order as
+/// they come in (the approach of `dyad ingest`). At most [`CHUNKS_PER_JOB`]
+/// chunks a thread are read and not yet written, so a JSONL input of any size
+/// streams in bounded memory. The output is byte for byte the same either way.
 fn code(
     inputs: &[PathBuf],
     published: Option<jiff::civil::Date>,
     doc_id: Option<String>,
     out: Option<&Path>,
+    jobs: usize,
     filter: &FilterArgs,
     lex: &LexiconArgs,
 ) -> Result<ExitCode> {
@@ -214,43 +253,225 @@ fn code(
     }
     let lexicon = lex.load()?;
     let coder = Coder::new(&lexicon).with_partial(lex.partial);
+    let keep = filter.compile();
     let sink: Box<dyn Write> = match out {
         Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create --out {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut sink = BufWriter::new(sink);
+    let mut out = Output { sink: BufWriter::with_capacity(256 << 10, sink), docs: 0, events: 0, skipped: 0 };
     let opts = ReadOptions { published, doc_id };
-    let (mut docs, mut events) = (0usize, 0usize);
-    let mut skipped = Vec::new();
-    for input in inputs {
-        let documents = match document::read_input(input, &opts) {
-            Ok(d) => d,
-            Err(s) => {
-                eprintln!("dyad: skipped {s}");
-                skipped.push(s);
-                continue;
-            }
+    let mut items = inputs.iter().flat_map(|path| {
+        let (docs, skipped) = match document::read_input(path, &opts) {
+            Ok(docs) => (Some(docs), None),
+            Err(s) => (None, Some(Err(s))),
         };
-        for doc in documents {
-            match doc {
-                Ok(doc) => {
-                    docs += 1;
-                    for e in coder.code(&doc).into_iter().filter(|e| filter.keeps(e)) {
-                        serde_json::to_writer(&mut sink, &e).context("cannot write an event")?;
-                        sink.write_all(b"\n").context("cannot write an event")?;
-                        events += 1;
-                    }
-                }
-                Err(s) => {
-                    eprintln!("dyad: skipped {s}");
-                    skipped.push(s);
-                }
+        skipped.into_iter().chain(docs.into_iter().flatten())
+    });
+    if jobs <= 1 {
+        let mut buf = Vec::new();
+        for item in items {
+            match item.and_then(|doc| {
+                buf.clear();
+                code_into(&coder, &keep, &doc, &mut buf)
+            }) {
+                Ok(events) => out.coded(&buf, events)?,
+                Err(s) => out.skip(&s),
             }
         }
+    } else {
+        code_parallel(&coder, &keep, &mut items, jobs, &mut out)?;
     }
-    sink.flush().context("cannot write events")?;
-    eprintln!("dyad: coded {docs} document(s), {events} event(s); skipped {}", skipped.len());
-    Ok(if docs == 0 && !skipped.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    out.sink.flush().context("cannot write events")?;
+    eprintln!("dyad: coded {} document(s), {} event(s); skipped {}", out.docs, out.events, out.skipped);
+    Ok(if out.docs == 0 && out.skipped > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// A chunk, the coding threads' unit of work, holds at most this many documents...
+const CHUNK_DOCS: usize = 64;
+/// ...and takes no more once it holds this much text.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks in flight (read and not yet written) per coding thread.
+const CHUNKS_PER_JOB: usize = 4;
+
+/// One input: a document, or why there is none.
+type Item = std::result::Result<Document, Skipped>;
+
+/// Where the events go, and what has gone there.
+struct Output<W: Write> {
+    sink: W,
+    docs: usize,
+    events: usize,
+    skipped: usize,
+}
+
+impl<W: Write> Output<W> {
+    /// A coded document: its JSONL lines, holding `events` events.
+    fn coded(&mut self, jsonl: &[u8], events: usize) -> Result<()> {
+        self.docs += 1;
+        self.events += events;
+        self.sink.write_all(jsonl).context("cannot write events")
+    }
+
+    fn skip(&mut self, s: &Skipped) {
+        eprintln!("dyad: skipped {s}");
+        self.skipped += 1;
+    }
+}
+
+/// Codes one document and appends the events `keep` keeps to `buf`, one JSON
+/// object a line; returns how many. A document the coder panics on is skipped
+/// (and reported) like a bad input, as `dyad ingest` does.
+fn code_into(coder: &Coder, keep: &Keep, doc: &Document, buf: &mut Vec<u8>) -> std::result::Result<usize, Skipped> {
+    let bug =
+        |what: &str| Skipped::new(format!("document '{}'", doc.id), format!("{what} (a bug in dyad: please report it with the document)"));
+    let events = catch_unwind(AssertUnwindSafe(|| coder.code(doc))).map_err(|_| bug("the coder failed on it"))?;
+    let start = buf.len();
+    let mut n = 0;
+    for e in events.iter().filter(|e| keep.keeps(e)) {
+        if let Err(err) = serde_json::to_writer(&mut *buf, e) {
+            buf.truncate(start);
+            return Err(bug(&format!("its event {} cannot be written as JSON: {err}", e.id)));
+        }
+        buf.push(b'\n');
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Consecutive inputs, coded by one thread. Its buffers are reused from chunk
+/// to chunk.
+#[derive(Default)]
+struct Chunk {
+    /// Its place in the input.
+    seq: usize,
+    /// The inputs, taken by the coding thread.
+    items: Vec<Item>,
+    /// The coded documents' events, one JSON object a line.
+    jsonl: Vec<u8>,
+    /// What became of each input, in order.
+    done: Vec<Done>,
+    /// The coding thread failed on the chunk (a bug).
+    failed: bool,
+}
+
+/// What became of one input of a chunk.
+struct Done {
+    /// Where its lines end in the chunk's `jsonl` (they start where those of the
+    /// input before end).
+    end: usize,
+    /// How many events it has, or why it was skipped.
+    events: std::result::Result<usize, Skipped>,
+}
+
+impl Chunk {
+    /// Takes the next inputs, up to a chunk's worth.
+    fn fill(&mut self, items: &mut impl Iterator<Item = Item>) {
+        let mut bytes = 0;
+        while self.items.len() < CHUNK_DOCS && bytes < CHUNK_BYTES {
+            let Some(item) = items.next() else { break };
+            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            self.items.push(item);
+        }
+    }
+
+    /// Codes the inputs (a coding thread's work).
+    fn code(&mut self, coder: &Coder, keep: &Keep) {
+        for item in self.items.drain(..) {
+            let events = item.and_then(|doc| code_into(coder, keep, &doc, &mut self.jsonl));
+            self.done.push(Done { end: self.jsonl.len(), events });
+        }
+    }
+
+    /// Writes what the inputs became, in order, and empties the chunk for reuse.
+    fn write<W: Write>(&mut self, out: &mut Output<W>) -> Result<()> {
+        let mut start = 0;
+        for done in self.done.drain(..) {
+            match &done.events {
+                Ok(events) => out.coded(&self.jsonl[start..done.end], *events)?,
+                Err(s) => out.skip(s),
+            }
+            start = done.end;
+        }
+        self.jsonl.clear();
+        Ok(())
+    }
+}
+
+/// A coding thread: codes chunks until there are none left (or nobody wants
+/// them).
+fn work(coder: &Coder, keep: &Keep, jobs: &Mutex<Receiver<Chunk>>, done: &Sender<Chunk>) {
+    loop {
+        let next = match jobs.lock() {
+            Ok(jobs) => jobs.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut chunk) = next else { return };
+        // A document the coder fails on is skipped in code_into; this is for
+        // failures of anything else, so that the writer is told and stops.
+        chunk.failed = catch_unwind(AssertUnwindSafe(|| chunk.code(coder, keep))).is_err();
+        if done.send(chunk).is_err() {
+            return;
+        }
+    }
+}
+
+/// `dyad code` on `jobs` threads: see [`code`].
+fn code_parallel<W: Write>(
+    coder: &Coder,
+    keep: &Keep,
+    items: &mut impl Iterator<Item = Item>,
+    jobs: usize,
+    out: &mut Output<W>,
+) -> Result<()> {
+    let window = jobs * CHUNKS_PER_JOB;
+    let (job_tx, job_rx) = mpsc::sync_channel::<Chunk>(window);
+    let job_rx = &Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Chunk>();
+    std::thread::scope(move |scope| {
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            scope.spawn(move || work(coder, keep, job_rx, &done_tx));
+        }
+        drop(done_tx);
+        let stopped = || anyhow::anyhow!("the coding threads stopped (a bug in dyad: please report it)");
+        let result = (|| {
+            // Chunks coded out of order, waiting for those before them.
+            let mut pending: BTreeMap<usize, Chunk> = BTreeMap::new();
+            let mut spare: Vec<Chunk> = Vec::new();
+            let (mut sent, mut written, mut more) = (0, 0, true);
+            loop {
+                while more && sent - written < window {
+                    let mut chunk = spare.pop().unwrap_or_default();
+                    chunk.fill(items);
+                    if chunk.items.is_empty() {
+                        more = false;
+                        break;
+                    }
+                    chunk.seq = sent;
+                    job_tx.send(chunk).map_err(|_| stopped())?;
+                    sent += 1;
+                }
+                if written == sent {
+                    return Ok(());
+                }
+                let chunk = done_rx.recv().map_err(|_| stopped())?;
+                if chunk.failed {
+                    return Err(stopped());
+                }
+                pending.insert(chunk.seq, chunk);
+                while let Some(mut chunk) = pending.remove(&written) {
+                    chunk.write(out)?;
+                    written += 1;
+                    spare.push(chunk);
+                }
+            }
+        })();
+        // The threads finish when there is no more work, or, after an error,
+        // when they find nobody to send their chunk to.
+        drop(job_tx);
+        drop(done_rx);
+        result
+    })
 }
 
 fn eval(gold: &Path, verbose: bool, lex: &LexiconArgs) -> Result<ExitCode> {

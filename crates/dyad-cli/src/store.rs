@@ -199,7 +199,7 @@ pub fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     let lexicon = args.lexicon.load()?;
     let coder = Coder::new(&lexicon).with_partial(args.lexicon.partial);
     let mut store = Store::open(&args.db)?;
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let jobs = crate::jobs(args.jobs);
     let opts = IngestOptions { jobs, force: args.force, ..IngestOptions::default() };
 
     let total: u64 = args.inputs.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();

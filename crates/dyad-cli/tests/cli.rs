@@ -187,3 +187,52 @@ fn status_and_date_filters_keep_only_matching_events() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("maybe"), "{}", stderr(&o));
 }
+
+#[test]
+fn jobs_code_in_parallel_with_the_same_output_in_input_order() {
+    // The sample articles replicated under new ids, with a malformed line.
+    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/articles.jsonl")).expect("the sample exists");
+    let lines: Vec<serde_json::Value> =
+        sample.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("the sample is JSONL")).collect();
+    // More documents than the coding threads have in flight (64 a chunk, 4
+    // chunks a thread), the bad line among the first.
+    let (rounds, bad_at) = (300, 200);
+    let mut body = String::new();
+    let mut written = 0;
+    for r in 0..rounds {
+        for line in &lines {
+            written += 1;
+            if written == bad_at {
+                body.push_str("{\"id\": \"broken\", \"text\": \n");
+                written += 1;
+            }
+            let mut line = line.clone();
+            line["id"] = format!("{}-{r}", line["id"].as_str().unwrap_or_default()).into();
+            body.push_str(&line.to_string());
+            body.push('\n');
+        }
+    }
+    let dir = scratch("jobs");
+    let f = write(&dir, "batch.jsonl", body.as_bytes());
+    let docs = rounds * lines.len();
+    let jobs = ["1", "2", "3"];
+    let runs: Vec<Output> = jobs.iter().map(|j| dyad(&["code", "--jobs", j, &f])).collect();
+    for (o, j) in runs.iter().zip(jobs) {
+        assert!(o.status.success(), "--jobs {j}: {}", stderr(o));
+        let err = stderr(o);
+        assert!(err.contains(&format!("batch.jsonl:{bad_at}: not valid JSON")), "--jobs {j} names the bad line: {err}");
+        assert!(err.contains(&format!("coded {docs} document(s)")) && err.contains("skipped 1"), "--jobs {j}: {err}");
+    }
+    let one = &runs[0].stdout;
+    assert!(!one.is_empty(), "the sample yields events");
+    // Documents in input order (and so every run, being identical, too).
+    let order: Vec<serde_json::Value> =
+        body.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).map(|v| v["id"].clone()).collect();
+    let at: Vec<usize> =
+        events(&runs[0]).iter().map(|e| order.iter().position(|id| *id == e["doc"]).expect("an event of an input document")).collect();
+    assert!(at.windows(2).all(|w| w[0] <= w[1]), "events in input order");
+    assert!(at.last().is_some_and(|&i| i > docs / 2), "events of late documents are written too");
+    for (o, j) in runs.iter().zip(jobs).skip(1) {
+        assert!(o.stdout == *one, "--jobs {j} writes what --jobs 1 writes, byte for byte");
+    }
+}

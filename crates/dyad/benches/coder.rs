@@ -1,6 +1,8 @@
-//! Throughput of the coder from raw text to events, against the tokenise-only
-//! floor, and the cost of loading the built-in lexicon and the full Phoenix
-//! dictionaries. Run with `cargo bench -p dyad`.
+//! Throughput of the coder from raw text to events, with the built-in lexicon
+//! (`code`) and with the full Phoenix dictionaries alone (`code_phoenix`, as
+//! `dyad code --dict-only` runs them), against the tokenise-only floor, and the
+//! cost of loading the built-in lexicon and the Phoenix dictionaries. Run with
+//! `cargo bench -p dyad`; `scripts/bench.sh` times the whole `dyad code` process.
 //!
 //! The corpus is built at run time from `../shared` (the news-gold articles, the
 //! seed article and the sentences of PETRARCH's GigaWord sample, taken as raw
@@ -23,6 +25,10 @@ fn bench(c: &mut Criterion) {
     };
     let (docs, sentences) = corpus(&shared);
     let lex = Lexicon::builtin().expect("builtin lexicon loads");
+    // The full Phoenix dictionaries, as PETRARCH2 users run them.
+    let dir = shared.join("reference/petrarch-dictionaries");
+    let phoenix: Vec<PathBuf> = dyad::dict::PHOENIX.iter().map(|f| dir.join(f)).collect();
+    let phoenix_lex = Lexicon::from_dictionaries(&phoenix).expect("the Phoenix dictionaries load");
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
     group.throughput(Throughput::Elements(sentences as u64));
@@ -31,13 +37,14 @@ fn bench(c: &mut Criterion) {
         let coder = Coder::new(&lex);
         b.iter(|| docs.iter().map(|d| coder.code(d).len()).sum::<usize>())
     });
+    group.bench_function("code_phoenix", |b| {
+        let coder = Coder::new(&phoenix_lex);
+        b.iter(|| docs.iter().map(|d| coder.code(d).len()).sum::<usize>())
+    });
     group.finish();
     let mut load = c.benchmark_group("lexicon");
     load.sample_size(10);
     load.bench_function("builtin", |b| b.iter(|| Lexicon::builtin().expect("loads").patterns.len()));
-    // The full Phoenix dictionaries, as PETRARCH2 users run them.
-    let dir = shared.join("reference/petrarch-dictionaries");
-    let phoenix: Vec<PathBuf> = dyad::dict::PHOENIX.iter().map(|f| dir.join(f)).collect();
     load.bench_function("phoenix", |b| b.iter(|| Lexicon::from_dictionaries(&phoenix).expect("loads").patterns.len()));
     load.finish();
 }

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of `dyad code`, raw text (JSONL) in, events (JSONL) out,
+# with hyperfine, on the benchmark corpus (crates/dyad/benches/corpus.rs: about
+# 200,000 sentences built from ../shared; nothing of it is kept in the project).
+#
+# Times, each a whole process, lexicon load included:
+#   builtin   dyad code --jobs 1, the built-in lexicons
+#   phoenix   dyad code --jobs 1 --dict-only with the Phoenix dictionaries
+#             (dyad::dict::PHOENIX, from ../shared/reference/petrarch-dictionaries)
+#   jobs 2    dyad code --jobs 2, the built-in lexicons (scaling on 2 cores)
+#   floor     the tokenise example: reading the same JSONL and splitting it into
+#             tokens and sentences, nothing else
+#   load      dyad code on a one-line input (the lexicon load, all but alone)
+# and prints sentences/s per core, the scaling factor, the share of the floor's
+# speed, the load times and the peak memory (/usr/bin/time -v) of the builtin and
+# phoenix runs.
+#
+# Usage: scripts/bench.sh            (BENCH_RUNS=N for N timed runs each; 5)
+# Without ../shared there is no corpus: the script says so and exits 0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SHARED=../shared
+DICTS=$SHARED/reference/petrarch-dictionaries
+RUNS=${BENCH_RUNS:-5}
+
+if [ ! -d "$SHARED" ]; then
+    echo "bench: skipped: $SHARED is not present, so there is no corpus to time"
+    exit 0
+fi
+
+if ! command -v hyperfine >/dev/null; then
+    echo "bench: hyperfine is missing; installing it (apt-get install -y hyperfine)"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get install -y hyperfine >/dev/null || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; } || true
+    fi
+    if ! command -v hyperfine >/dev/null; then
+        echo "bench: cannot install hyperfine here: run 'sudo apt-get install hyperfine' (Debian/Ubuntu) or 'cargo install hyperfine', then again" >&2
+        exit 1
+    fi
+fi
+for tool in python3 /usr/bin/time; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "bench: needs $tool ('apt-get install python3 time' on Debian/Ubuntu)" >&2
+        exit 1
+    fi
+done
+
+# The Phoenix list, read from its one definition (dyad::dict::PHOENIX).
+mapfile -t PHOENIX < <(sed -n '/pub const PHOENIX/,/];/p' crates/dyad/src/dict.rs | grep -o '"[^"]*"' | tr -d '"')
+if [ "${#PHOENIX[@]}" -eq 0 ]; then
+    echo "bench: cannot find the PHOENIX list in crates/dyad/src/dict.rs" >&2
+    exit 1
+fi
+PHX_ARGS="--dict-only"
+for f in "${PHOENIX[@]}"; do
+    if [ ! -f "$DICTS/$f" ]; then
+        echo "bench: skipped: $DICTS/$f is not present"
+        exit 0
+    fi
+    PHX_ARGS="$PHX_ARGS --dict $DICTS/$f"
+done
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+echo "bench: building (release)"
+cargo build --release --quiet
+cargo build --release --quiet -p dyad --example corpus --example tokenise
+DYAD=target/release/dyad
+TOKENISE=target/release/examples/tokenise
+
+CORPUS=$TMP/corpus.jsonl
+SUMMARY=$(cargo run --release --quiet -p dyad --example corpus -- "$CORPUS")
+echo "bench: corpus: $SUMMARY"
+# "N documents, S sentences -> PATH"
+SENTENCES=$(sed -n 's/.* \([0-9][0-9]*\) sentences.*/\1/p' <<<"$SUMMARY")
+if [ -z "$SENTENCES" ]; then
+    echo "bench: cannot read the number of sentences from: $SUMMARY" >&2
+    exit 1
+fi
+ONE=$TMP/one.jsonl
+head -n 1 "$CORPUS" >"$ONE"
+CORES=$(nproc 2>/dev/null || echo 1)
+if [ "$CORES" -lt 2 ]; then
+    echo "bench: note: this machine has $CORES core(s), so --jobs 2 cannot scale here"
+fi
+
+# Each command is run without a shell (-N); hyperfine discards its output.
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/runs.json" \
+    -n builtin "$DYAD code --jobs 1 $CORPUS" \
+    -n phoenix "$DYAD code --jobs 1 $PHX_ARGS $CORPUS" \
+    -n jobs2 "$DYAD code --jobs 2 $CORPUS" \
+    -n floor "$TOKENISE $CORPUS"
+hyperfine -N --warmup 2 --runs $((RUNS * 2)) --export-json "$TMP/load.json" \
+    -n load-builtin "$DYAD code --jobs 1 $ONE" \
+    -n load-phoenix "$DYAD code --jobs 1 $PHX_ARGS $ONE"
+
+# Peak memory (maximum resident set size) of a whole run.
+peak_kb() {
+    /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p'
+}
+# shellcheck disable=SC2086 # PHX_ARGS is a list of words
+RSS_BUILTIN=$(peak_kb $DYAD code --jobs 1 "$CORPUS")
+# shellcheck disable=SC2086
+RSS_PHOENIX=$(peak_kb $DYAD code --jobs 1 $PHX_ARGS "$CORPUS")
+RSS_JOBS2=$(peak_kb $DYAD code --jobs 2 "$CORPUS")
+
+python3 - "$TMP/runs.json" "$TMP/load.json" "$SENTENCES" "$RSS_BUILTIN" "$RSS_PHOENIX" "$RSS_JOBS2" <<'EOF'
+import json, sys
+
+runs, load, sentences = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rss = {"builtin": sys.argv[4], "phoenix": sys.argv[5], "jobs2": sys.argv[6]}
+t = {r["command"]: r for f in (runs, load) for r in json.load(open(f))["results"]}
+mean = {k: r["mean"] for k, r in t.items()}
+sd = {k: r.get("stddev") or 0.0 for k, r in t.items()}
+
+def mb(kb):
+    return f"{int(kb) / 1024:.0f} MB" if kb.isdigit() else "?"
+
+print()
+print(f"dyad code on {sentences:,} sentences (whole process, lexicon load included; mean of the runs):")
+for name, cores, what in [
+    ("builtin", 1, "--jobs 1, built-in lexicon"),
+    ("phoenix", 1, "--jobs 1, Phoenix dictionaries (--dict-only)"),
+    ("jobs2", 2, "--jobs 2, built-in lexicon"),
+    ("floor", 1, "tokenise only (the floor)"),
+]:
+    per_core = sentences / mean[name] / cores
+    print(f"  {what:46} {mean[name]:7.2f} s ± {sd[name]:.2f}   {per_core:10,.0f} sentences/s per core")
+print(f"  scaling, --jobs 2 over --jobs 1:              {mean['builtin'] / mean['jobs2']:.2f}x")
+print(f"  builtin at {mean['floor'] / mean['builtin']:.1%} of the floor's speed ({mean['builtin'] / mean['floor']:.1f}x its time); "
+      f"phoenix at {mean['floor'] / mean['phoenix']:.1%} ({mean['phoenix'] / mean['floor']:.1f}x)")
+print(f"  lexicon load (dyad code on one document): built-in {mean['load-builtin'] * 1000:.0f} ms, "
+      f"Phoenix {mean['load-phoenix'] * 1000:.0f} ms")
+for name in ("builtin", "phoenix"):
+    coding = mean[name] - mean[f"load-{name}"]
+    print(f"  {name} without the load: {sentences / coding:,.0f} sentences/s")
+print(f"  peak memory: builtin {mb(rss['builtin'])}, phoenix {mb(rss['phoenix'])}, builtin --jobs 2 {mb(rss['jobs2'])}")
+EOF
