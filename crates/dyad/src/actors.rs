@@ -243,7 +243,7 @@ pub fn actor_code(country: Option<&str>, role: Option<&str>) -> CompactString {
 pub(crate) fn split_code(lex: &Lexicon, code: &str) -> (Option<CompactString>, Option<CompactString>) {
     let blocks = |from: usize| (from..code.len().saturating_sub(2)).step_by(3).filter_map(move |i| code.get(i..i + 3));
     let known_role = |from: usize| blocks(from).find(|b| CAMEO_ROLES.contains(b)).map(CompactString::from);
-    if code.len() >= 3 && code.get(..3).is_some_and(|c| lex.countries.iter().any(|x| x.iso == c)) {
+    if code.get(..3).is_some_and(|c| lex.country_by_iso(c).is_some()) {
         let role = known_role(3).or_else(|| code.get(3..6).filter(|r| is_role_code(r)).map(CompactString::from));
         (Some(CompactString::from(&code[..3])), role)
     } else {
@@ -1159,8 +1159,8 @@ pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<CompactS
                     }
                     if let Entry::Person(p) = h.entry {
                         let code = &lex.people[p as usize].terms[0].code;
-                        if let Some(c) = lex.countries.iter().position(|c| code.starts_with(&c.iso)) {
-                            *counts.entry(c as u32).or_default() += 1;
+                        if let Some(c) = code.get(..3).and_then(|iso| lex.country_by_iso(iso)) {
+                            *counts.entry(c).or_default() += 1;
                         }
                         break;
                     }

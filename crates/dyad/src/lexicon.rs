@@ -317,6 +317,8 @@ pub struct Lexicon {
     /// Hits ending at each trie node (node 0 is the root).
     node_hits: Vec<Vec<Hit>>,
     pub countries: Vec<Country>,
+    /// Countries by ISO code (the first of a code), built on first use.
+    country_index: std::sync::OnceLock<HashMap<String, u32>>,
     pub organisations: Vec<Organisation>,
     pub people: Vec<Person>,
     people_by_name: HashMap<String, u32>,
@@ -1331,6 +1333,18 @@ impl Lexicon {
             found = found.or(Some(d));
         }
         found
+    }
+
+    /// The index in [`Lexicon::countries`] of the country with this ISO code.
+    pub fn country_by_iso(&self, iso: &str) -> Option<u32> {
+        let index = self.country_index.get_or_init(|| {
+            let mut index = HashMap::default();
+            for (i, c) in self.countries.iter().enumerate() {
+                index.entry(c.iso.clone()).or_insert(i as u32);
+            }
+            index
+        });
+        index.get(iso).copied()
     }
 
     pub fn role(&self, id: RoleId) -> &str {
