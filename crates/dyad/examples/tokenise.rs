@@ -11,6 +11,10 @@ use std::process::ExitCode;
 
 use dyad::document::{self, ReadOptions};
 
+// The allocator `dyad code` uses, so that the floor is measured on equal terms.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let inputs: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if inputs.is_empty() {
