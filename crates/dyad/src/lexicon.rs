@@ -1436,8 +1436,27 @@ impl Lexicon {
     /// the patterns are loaded, since a key is chosen among all of an anchor's
     /// patterns.
     pub(crate) fn index_patterns(&mut self) {
+        // The words and verbs each pattern must have after its anchor, computed
+        // once into one array (pattern i's are keys[ends[i - 1]..ends[i]]) rather
+        // than collected into a vector twice per pattern. A key repeated right
+        // after itself is kept once; one repeated further on is kept twice, and
+        // so counts twice in `shared` below, as it always has.
+        let mut keys: Vec<Key> = Vec::with_capacity(self.patterns.len() * 3);
+        let mut ends: Vec<u32> = Vec::with_capacity(self.patterns.len());
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
         for (i, p) in self.patterns.iter().enumerate() {
+            let start = keys.len();
+            for item in &p.items[p.anchor + 1..] {
+                let key = match *item {
+                    Item::Word(w) => Key::Word(w),
+                    Item::Verb(v) => Key::Verb(v),
+                    _ => continue,
+                };
+                if keys.len() == start || keys.last() != Some(&key) {
+                    keys.push(key);
+                }
+            }
+            ends.push(keys.len() as u32);
             let anchor = match p.items[p.anchor] {
                 Item::Word(w) => Anchor::Word(w),
                 Item::Verb(v) => Anchor::Verb(v),
@@ -1445,32 +1464,26 @@ impl Lexicon {
             };
             by_anchor.entry(anchor).or_default().push(i as u32);
         }
-        // The words and verbs a pattern must have after its anchor, each once.
-        let keys = |p: &Pattern| {
-            let mut keys: Vec<Key> = p.items[p.anchor + 1..]
-                .iter()
-                .filter_map(|i| match *i {
-                    Item::Word(w) => Some(Key::Word(w)),
-                    Item::Verb(v) => Some(Key::Verb(v)),
-                    _ => None,
-                })
-                .collect();
-            keys.dedup();
-            keys
+        let keys_of = |i: u32| {
+            let start = if i == 0 { 0 } else { ends[i as usize - 1] as usize };
+            &keys[start..ends[i as usize] as usize]
         };
+        // How many of an anchor's patterns share each key (one map, cleared for
+        // each anchor).
+        let mut shared: HashMap<Key, u32> = HashMap::default();
         let mut anchors = HashMap::default();
         for (anchor, ids) in by_anchor {
-            let mut shared: HashMap<Key, u32> = HashMap::default();
+            shared.clear();
             for &i in &ids {
-                for k in keys(&self.patterns[i as usize]) {
-                    *shared.entry(k).or_default() += 1;
+                for k in keys_of(i) {
+                    *shared.entry(*k).or_default() += 1;
                 }
             }
             let mut entry = Anchored::default();
             for i in ids {
                 let p = &self.patterns[i as usize];
-                if let Some(key) = keys(p).into_iter().min_by_key(|k| shared[k]) {
-                    entry.keyed.entry(key).or_default().push(i);
+                if let Some(key) = keys_of(i).iter().min_by_key(|k| shared[*k]) {
+                    entry.keyed.entry(*key).or_default().push(i);
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
                     for &w in self.sets[*set as usize].by_first.keys() {
