@@ -330,14 +330,24 @@ fn strip_comment(line: &str) -> &str {
     line[..cut].trim()
 }
 
-/// Read the data files of one lexicon line: fields split on `|`, comments removed.
-/// Returns `None` for blank and comment lines.
-fn fields(line: &str) -> Option<Vec<&str>> {
+/// Read the fields of one lexicon line: split on `|`, comments removed, each
+/// trimmed. Returns `None` for blank and comment lines, else the first `N` fields
+/// (the rest empty) and how many there are: an array rather than a vector, since
+/// this runs for every line of every file at start-up.
+fn fields<const N: usize>(line: &str) -> Option<([&str; N], usize)> {
     let content = strip_comment(line);
     if content.is_empty() {
         return None;
     }
-    Some(content.split('|').map(str::trim).collect())
+    let mut out = [""; N];
+    let mut n = 0;
+    for f in content.split('|') {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = f.trim();
+        }
+        n += 1;
+    }
+    Some((out, n))
 }
 
 /// Split a field into its `;`-separated phrases, dropping empty ones.
@@ -751,6 +761,57 @@ fn is_all_caps(s: &str) -> bool {
     letters >= 2
 }
 
+/// The longest phrase [`is_plain_phrase`] takes (a buffer of this size holds any
+/// of its token keys).
+const PLAIN_MAX: usize = 128;
+
+/// Is the phrase ASCII words separated by spaces that `text::analyse` makes one
+/// token each, with the word in lowercase as its norm? Letters and digits
+/// ("Shigeru Ishiba", "G20", "2016 election", "1990s") are; so are words that
+/// begin with a letter and have hyphens between letters or digits ("Jong-un",
+/// "Port-au-Prince", "F-16"), which the tokeniser keeps whole. Dots (abbreviations,
+/// initials), apostrophes (possessives, "n't"), other punctuation, digits before a
+/// hyphen ("10-16" is three tokens) and anything beyond ASCII are left to the
+/// tokeniser.
+fn is_plain_phrase(phrase: &str) -> bool {
+    let b = phrase.as_bytes();
+    if b.len() >= PLAIN_MAX {
+        return false;
+    }
+    // One pass (this runs for every phrase): `word_start` at a word's first byte,
+    // `alpha` whether the current word began with a letter.
+    let (mut word_start, mut alpha, mut prev) = (true, false, b' ');
+    for &c in b {
+        match c {
+            b' ' if prev == b'-' => return false,
+            b' ' => word_start = true,
+            b'-' if word_start || !alpha || prev == b'-' => return false,
+            b'-' => {}
+            c if c.is_ascii_alphanumeric() => {
+                if word_start {
+                    alpha = c.is_ascii_alphabetic();
+                    word_start = false;
+                }
+            }
+            _ => return false,
+        }
+        prev = c;
+    }
+    prev != b'-'
+}
+
+/// The token key of a word of a plain phrase ([`is_plain_phrase`]): the word in
+/// lowercase, marked with a leading `^` when written in capitals, as
+/// [`Lexicon::phrase_tokens`] makes it.
+fn plain_key<'b>(word: &str, buf: &'b mut [u8; PLAIN_MAX]) -> &'b str {
+    let caps = usize::from(is_all_caps(word));
+    buf[0] = b'^';
+    for (d, s) in buf[caps..].iter_mut().zip(word.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..caps + word.len()]).unwrap_or_default()
+}
+
 /// Three capital letters: a CAMEO role code.
 fn is_role(s: &str) -> bool {
     s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
@@ -913,11 +974,17 @@ impl Lexicon {
         LexiconError::Syntax { file: self.files[file as usize].clone(), line, message: message.into() }
     }
 
-    fn expect_fields<'l>(&self, line: &'l str, file: u16, n: usize, what: &str, ln: usize) -> Result<Option<Vec<&'l str>>, LexiconError> {
-        match fields(line) {
+    fn expect_fields<'l, const N: usize>(
+        &self,
+        line: &'l str,
+        file: u16,
+        what: &str,
+        ln: usize,
+    ) -> Result<Option<[&'l str; N]>, LexiconError> {
+        match fields::<N>(line) {
             None => Ok(None),
-            Some(f) if f.len() == n => Ok(Some(f)),
-            Some(f) => Err(self.err(file, ln, format!("expected {n} fields separated by '|' ({what}), found {}", f.len()))),
+            Some((f, n)) if n == N => Ok(Some(f)),
+            Some((_, n)) => Err(self.err(file, ln, format!("expected {N} fields separated by '|' ({what}), found {n}"))),
         }
     }
 
@@ -976,6 +1043,23 @@ impl Lexicon {
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: Entry, rule: Rule) {
+        // Most phrases are plain words separated by spaces (see `is_plain_phrase`),
+        // which the tokeniser would split at the spaces only: these skip
+        // `text::analyse` and its strings and are walked into the trie as they are
+        // read. The tokens, their ids and the trie's nodes come out in the same
+        // order either way.
+        if is_plain_phrase(phrase) {
+            let mut buf = [0u8; PLAIN_MAX];
+            let mut node = None;
+            for w in phrase.split(' ').filter(|w| !w.is_empty()) {
+                let id = self.intern(plain_key(w, &mut buf));
+                node = Some(self.trie_child(node.unwrap_or(0), id));
+            }
+            if let Some(node) = node {
+                self.add_hit(node, entry, rule);
+            }
+            return;
+        }
         let toks = Self::phrase_tokens(phrase);
         let ids: Vec<TokId> = toks.iter().map(|t| self.intern(t)).collect();
         self.add_phrase_ids(&ids, entry, rule);
@@ -989,16 +1073,22 @@ impl Lexicon {
         }
         let mut node = 0u32;
         for &id in ids {
-            node = match self.edges.get(&(node, id)) {
-                Some(&n) => n,
-                None => {
-                    let n = self.node_hits.len() as u32;
-                    self.node_hits.push(Vec::new());
-                    self.edges.insert((node, id), n);
-                    n
-                }
-            };
+            node = self.trie_child(node, id);
         }
+        self.add_hit(node, entry, rule);
+    }
+
+    /// The trie node after `node` on token `id`, made when new.
+    fn trie_child(&mut self, node: u32, id: TokId) -> u32 {
+        let nodes = &mut self.node_hits;
+        *self.edges.entry((node, id)).or_insert_with(|| {
+            nodes.push(Vec::new());
+            (nodes.len() - 1) as u32
+        })
+    }
+
+    /// Record that the phrase ending at `node` names `entry` (once per entry).
+    fn add_hit(&mut self, node: u32, entry: Entry, rule: Rule) {
         let hits = &mut self.node_hits[node as usize];
         if !hits.iter().any(|h| h.entry == entry) {
             hits.push(Hit { entry, rule });
@@ -1035,7 +1125,7 @@ impl Lexicon {
     fn load_countries(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "ISO3 | name | other names | adjectives | seats", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "ISO3 | name | other names | adjectives | seats", ln)? else {
                 continue;
             };
             let iso = f[0];
@@ -1068,7 +1158,7 @@ impl Lexicon {
     fn load_implied(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 4, "CODE PREFIX | side | ROLE | whose country", ln)? else {
+            let Some(f) = self.expect_fields::<4>(line, file, "CODE PREFIX | side | ROLE | whose country", ln)? else {
                 continue;
             };
             if f[0].is_empty() || !f[0].bytes().all(|b| b.is_ascii_digit()) {
@@ -1106,7 +1196,7 @@ impl Lexicon {
     fn load_regions(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 1, "region names", ln)? else {
+            let Some(f) = self.expect_fields::<1>(line, file, "region names", ln)? else {
                 continue;
             };
             for p in phrases(f[0]) {
@@ -1119,7 +1209,7 @@ impl Lexicon {
     fn load_organisations(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "CODE | country | role | name | other names", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "CODE | country | role | name | other names", ln)? else {
                 continue;
             };
             if f[0].is_empty() || f[3].is_empty() {
@@ -1146,15 +1236,14 @@ impl Lexicon {
     fn load_people(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "name | other names | code | from | to", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "name | other names | code | from | to", ln)? else {
                 continue;
             };
-            let fname = &self.files[file as usize].clone();
             if f[0].is_empty() || f[2].is_empty() {
                 return Err(self.err(file, ln, "the name and code fields must not be empty"));
             }
-            let from = parse_date(f[3], fname, ln)?;
-            let to = parse_date(f[4], fname, ln)?;
+            let from = parse_date(f[3], &self.files[file as usize], ln)?;
+            let to = parse_date(f[4], &self.files[file as usize], ln)?;
             if let (Some(a), Some(b)) = (from, to) {
                 if b <= a {
                     return Err(self.err(file, ln, format!("term ends ({b}) before it starts ({a})")));
@@ -1182,7 +1271,7 @@ impl Lexicon {
     fn load_roles(&mut self, text: &str, file: u16, modifiers: bool) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 2, "ROLE | words", ln)? else {
+            let Some(f) = self.expect_fields::<2>(line, file, "ROLE | words", ln)? else {
                 continue;
             };
             let rule = Rule { file, line: ln as u32 };
@@ -1216,7 +1305,7 @@ impl Lexicon {
     fn load_irregular(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "lemma | third person | past | participle | -ing", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "lemma | third person | past | participle | -ing", ln)? else {
                 continue;
             };
             let lemma = f[0].to_lowercase();
@@ -1273,9 +1362,10 @@ impl Lexicon {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
             // Only the first '|' separates fields: patterns use '|' for alternatives.
-            let Some(content) = fields(line).map(|_| strip_comment(line)) else {
+            let content = strip_comment(line);
+            if content.is_empty() {
                 continue;
-            };
+            }
             let Some((code, patterns)) = content.split_once('|') else {
                 return Err(self.err(file, ln, "expected 'CODE | pattern; pattern; ...'"));
             };
@@ -1776,6 +1866,54 @@ mod tests {
     }
 
     #[test]
+    fn plain_phrases_are_tokenised_like_text() {
+        let phrases = [
+            "Shigeru Ishiba",
+            "US",
+            "U S",
+            "WHO",
+            "IT",
+            "G20",
+            "G-20 summit",
+            "F-16",
+            "Kim Jong-un",
+            "Port-au-Prince",
+            "ASEAN-led",
+            "Co-operative Republic of Guyana",
+            "2016 election",
+            "1990s",
+            "1st",
+            "3rd Army",
+            "No 10",
+            "5G",
+            "iPhone",
+            "x1Y2",
+            "  two  spaces ",
+            "AB-CD",
+            "A",
+            "10-16",
+            "3D-printed",
+            "x-",
+            "-x",
+            "a--b",
+            "a - b",
+            "U.S.",
+            "Abe 's",
+            "Bogotá",
+        ];
+        let mut plain = 0;
+        for p in phrases {
+            if is_plain_phrase(p) {
+                plain += 1;
+                let mut buf = [0u8; PLAIN_MAX];
+                let keys: Vec<String> = p.split(' ').filter(|w| !w.is_empty()).map(|w| plain_key(w, &mut buf).to_string()).collect();
+                assert_eq!(keys, Lexicon::phrase_tokens(p), "{p}");
+            }
+        }
+        assert_eq!(plain, 23);
+    }
+
+    #[test]
     fn plurals() {
         assert_eq!(plural("minister").as_deref(), Some("ministers"));
         assert_eq!(plural("policeman").as_deref(), Some("policemen"));
@@ -1786,10 +1924,12 @@ mod tests {
 
     #[test]
     fn fields_strip_comments_but_not_hashes_inside_words() {
-        assert_eq!(fields("  # a comment"), None);
-        assert_eq!(fields(""), None);
-        assert_eq!(fields("041 | {speak} with $  # phone"), Some(vec!["041", "{speak} with $"]));
-        assert_eq!(fields("C# | x"), Some(vec!["C#", "x"]));
+        assert_eq!(fields::<2>("  # a comment"), None);
+        assert_eq!(fields::<2>(""), None);
+        assert_eq!(fields::<2>("041 | {speak} with $  # phone"), Some((["041", "{speak} with $"], 2)));
+        assert_eq!(fields::<2>("C# | x"), Some((["C#", "x"], 2)));
+        assert_eq!(fields::<2>("a | b | c"), Some((["a", "b"], 3)));
+        assert_eq!(fields::<2>("a"), Some((["a", ""], 1)));
     }
 
     fn tiny() -> Lexicon {
