@@ -1395,10 +1395,12 @@ impl Lexicon {
     fn add_shorthand(&mut self, code: &str, sh: &Shorthand, rule: Rule, x: &mut Expansions) -> Result<(), String> {
         sh.expand_into(x)?;
         self.patterns.reserve(x.ends.len());
+        let mut start = 0;
         for i in 0..x.ends.len() {
+            let end = x.ends[i] as usize;
             let mut len = 0;
-            for k in 0..x.leaf(i).len() {
-                let w = x.leaf(i)[k] as usize;
+            for k in start..end {
+                let w = x.words[k] as usize;
                 let (a, b) = match x.parsed[w] {
                     Some(range) => range,
                     None => {
@@ -1412,12 +1414,13 @@ impl Lexicon {
                 len += (b - a) as usize;
             }
             let mut items = Vec::with_capacity(len);
-            for &w in x.leaf(i) {
+            for &w in &x.words[start..end] {
                 let (a, b) = x.parsed[w as usize].unwrap_or_default();
                 items.extend_from_slice(&x.items[a as usize..b as usize]);
             }
             let pattern = Self::finish_pattern(code, items, rule)?;
             self.patterns.push(pattern);
+            start = end;
         }
         Ok(())
     }
@@ -1476,16 +1479,30 @@ impl Lexicon {
     /// Check a pattern's items and find its anchor (its first verb, else its first
     /// word).
     fn finish_pattern(code: &str, items: Vec<Item>, rule: Rule) -> Result<Pattern, String> {
-        let anchor =
-            items.iter().position(|i| matches!(i, Item::Verb(_))).or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))));
-        let Some(anchor) = anchor else {
+        // One pass over the items (this runs for every expansion).
+        let (mut first_verb, mut first_word, mut targets, mut sources, mut weight) = (None, None, 0, 0, 0);
+        for (k, item) in items.iter().enumerate() {
+            match item {
+                Item::Verb(_) => {
+                    first_verb = first_verb.or(Some(k));
+                    weight += 1;
+                }
+                Item::Word(_) => {
+                    first_word = first_word.or(Some(k));
+                    weight += 1;
+                }
+                Item::Target => targets += 1,
+                Item::Source => sources += 1,
+                _ => {}
+            }
+        }
+        let Some(anchor) = first_verb.or(first_word) else {
             return Err("needs at least one word or {verb}".to_string());
         };
-        if items.iter().filter(|i| **i == Item::Target).count() > 1 || items.iter().filter(|i| **i == Item::Source).count() > 1 {
+        if targets > 1 || sources > 1 {
             return Err("at most one $ and one +".to_string());
         }
-        let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
-        let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_))).count();
+        let verbal = first_verb.is_some();
         Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
