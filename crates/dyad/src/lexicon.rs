@@ -1575,21 +1575,27 @@ impl Lexicon {
             let start = if i == 0 { 0 } else { ends[i as usize - 1] as usize };
             &keys[start..ends[i as usize] as usize]
         };
-        // How many of an anchor's patterns share each key (one map, cleared for
-        // each anchor).
-        let mut shared: HashMap<Key, u32> = HashMap::default();
+        // How many of an anchor's patterns share each key: counted in an array
+        // indexed by token id, then by lemma after the last token (rather than in
+        // a map: this is three lookups a pattern), and set back to zero after
+        // each anchor.
+        let words = self.vocab.len();
+        let slot = |k: &Key| match *k {
+            Key::Word(w) => w as usize,
+            Key::Verb(v) => words + v as usize,
+        };
+        let mut shared = vec![0u32; words + self.lemmas.len()];
         let mut anchors = HashMap::default();
         for (anchor, ids) in by_anchor {
-            shared.clear();
             for &i in &ids {
                 for k in keys_of(i) {
-                    *shared.entry(*k).or_default() += 1;
+                    shared[slot(k)] += 1;
                 }
             }
             let mut entry = Anchored::default();
-            for i in ids {
+            for &i in &ids {
                 let p = &self.patterns[i as usize];
-                if let Some(key) = keys_of(i).iter().min_by_key(|k| shared[*k]) {
+                if let Some(key) = keys_of(i).iter().min_by_key(|k| shared[slot(k)]) {
                     entry.keyed.entry(*key).or_default().push(i);
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
@@ -1598,6 +1604,11 @@ impl Lexicon {
                     }
                 } else {
                     entry.open.push(i);
+                }
+            }
+            for &i in &ids {
+                for k in keys_of(i) {
+                    shared[slot(k)] = 0;
                 }
             }
             anchors.insert(anchor, entry);
