@@ -102,8 +102,8 @@
 //! actor codes (`[FRO/BIL/SAM]`) keep their first code. TABARI's time shifts,
 //! PETRARCH's verb transformations and issue files are not read.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -454,7 +454,7 @@ fn parse<'t>(name: &str, text: &'t str) -> Parsed<'t> {
         agents: Vec::new(),
         discards: Vec::new(),
         blocks: Vec::new(),
-        synsets: HashMap::new(),
+        synsets: HashMap::default(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -490,9 +490,11 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
             }
             continue;
         }
-        // A byte search first: substring searches cost more than the rest of
-        // reading a short line, and there are 70,000 of them in the Phoenix set.
-        let content: Cow<'t, str> = if raw.as_bytes().contains(&b'<') && raw.contains("<!--") {
+        // One pass over the bytes finds the comment and says whether '<!--' or
+        // '---STOP---' may be there: substring searches cost more than the rest
+        // of reading a short line, and the Phoenix set has 70,000 lines.
+        let scan = scan_line(raw);
+        let content: Cow<'t, str> = if scan.lt && raw.contains("<!--") {
             let mut line = raw.to_string();
             while let Some(a) = line.find("<!--") {
                 match line[a..].find("-->") {
@@ -505,12 +507,15 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
             }
             Cow::Owned(strip_comment(&line).trim().to_string())
         } else {
-            Cow::Borrowed(strip_comment(raw).trim())
+            Cow::Borrowed(raw[..scan.cut].trim())
         };
         if content.is_empty() {
             continue;
         }
-        if has_stop(&content) || content.starts_with("~~FINISH") {
+        // The content is part of the line before its comment, so a "---STOP---"
+        // in it means three hyphens in a row there (an edited line is checked).
+        let may_stop = scan.dashes || matches!(content, Cow::Owned(_));
+        if may_stop && content.contains("---STOP---") || content.starts_with("~~FINISH") {
             break;
         }
         if let Some(tag) = &skip_section {
@@ -536,17 +541,32 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
     out
 }
 
-/// Does the line hold `---STOP---`? (`str::contains` with the hyphens found by a
-/// byte search first.)
-fn has_stop(line: &str) -> bool {
-    let mut from = 0;
-    while let Some(k) = line[from..].find('-') {
-        if line[from + k..].starts_with("---STOP---") {
-            return true;
+/// What one pass over a raw line finds: where its comment starts (as
+/// [`strip_comment`]), whether it has a `<` anywhere (a `<!--` opens a comment
+/// even after a `#`) and whether it has three hyphens in a row before the
+/// comment.
+struct LineScan {
+    cut: usize,
+    lt: bool,
+    dashes: bool,
+}
+
+fn scan_line(line: &str) -> LineScan {
+    let (mut depth, mut lt, mut run, mut dashes) = (0i32, false, 0, false);
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = (depth - 1).max(0),
+            b'#' | b';' if depth == 0 => {
+                return LineScan { cut: i, lt: lt || line.as_bytes()[i..].contains(&b'<'), dashes };
+            }
+            b'<' => lt = true,
+            _ => {}
         }
-        from += k + 1;
+        run = if b == b'-' { run + 1 } else { 0 };
+        dashes |= run >= 3;
     }
-    false
+    LineScan { cut: line.len(), lt, dashes }
 }
 
 /// The line without its comment: `#` or `;` outside `[...]`. Read as bytes:
@@ -585,9 +605,20 @@ fn phrase_words(s: &str, dialect: Dialect) -> Vec<Word> {
 /// [`phrase_words`] without copying: slices of `s` into `out` (cleared first).
 fn split_words<'a>(s: &'a str, dialect: Dialect, out: &mut Vec<(&'a str, bool)>) {
     out.clear();
+    // Most phrases are ASCII: read them byte by byte rather than decoding chars
+    // (the same loop; this runs twice for every actor phrase).
+    if s.is_ascii() {
+        split_chars(s, s.bytes().enumerate().map(|(i, b)| (i, char::from(b))), dialect, out);
+    } else {
+        split_chars(s, s.char_indices(), dialect, out);
+    }
+}
+
+/// [`split_words`] over the chars of `s` with their byte offsets.
+fn split_chars<'a>(s: &'a str, chars: impl Iterator<Item = (usize, char)>, dialect: Dialect, out: &mut Vec<(&'a str, bool)>) {
     let petrarch = dialect == Dialect::Petrarch;
     let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
+    for (i, c) in chars {
         if c == '_' || c.is_whitespace() {
             match start.take() {
                 Some(st) => out.push((&s[st..i], c == '_' || petrarch)),
@@ -711,7 +742,12 @@ fn code_spec(inner: &str, ln: usize, p: &mut Parsed) -> Option<CodeSpec> {
     if code == "---" {
         code.clear();
     }
-    let r: String = restriction.chars().filter(|c| !c.is_whitespace()).collect();
+    // Nearly all restrictions have no space inside ("620101-950101"): borrowed.
+    let r: Cow<str> = if restriction.contains(char::is_whitespace) {
+        Cow::Owned(restriction.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        Cow::Borrowed(restriction)
+    };
     let bad_date = |p: &mut Parsed, d: &str| {
         p.warn(ln, format!("'{d}' is not a date (YYMMDD or YYYYMMDD); restriction skipped, as PETRARCH does"));
     };
@@ -770,7 +806,7 @@ fn tabari_date(s: &str) -> Option<Date> {
 // Agents
 
 fn parse_agents(lines: &[(usize, Cow<str>)], p: &mut Parsed) {
-    let mut subst: HashMap<String, Vec<String>> = HashMap::new();
+    let mut subst: HashMap<String, Vec<String>> = HashMap::default();
     for (ln, content) in lines {
         let ln = *ln;
         if content.starts_with('!') && content.contains('=') && !content.contains('[') {
@@ -1250,12 +1286,14 @@ struct Loader<'l> {
     sets: HashMap<(String, String), u32>,
     /// Scratch space for lowercasing words.
     buf: String,
+    /// Scratch space for the token ids of a phrase ([`Loader::phrase_ids`]).
+    ids: Vec<u32>,
 }
 
 impl<'l> Loader<'l> {
     fn new(lex: &'l mut Lexicon) -> Self {
         let countries = lex.countries.iter().enumerate().map(|(i, c)| (c.iso.clone(), i as u32)).collect();
-        Loader { lex, stats: DictStats::default(), countries, sets: HashMap::new(), buf: String::new() }
+        Loader { lex, stats: DictStats::default(), countries, sets: HashMap::default(), buf: String::new(), ids: Vec::new() }
     }
 
     fn warn(&mut self, file: &str, line: usize, message: impl Into<String>) {
@@ -1272,25 +1310,28 @@ impl<'l> Loader<'l> {
         for p in &parsed {
             self.stats.warnings.extend(p.warnings.iter().cloned());
         }
+        // The words of one phrase at a time (one vector for all of them: there
+        // are tens of thousands of phrases).
+        let mut words = Vec::new();
         // Countries first, so that other codes can be split into country and role.
         for (p, &f) in parsed.iter().zip(&ids) {
             for a in &p.actors {
                 if let Some(code) = country_code(a) {
-                    self.add_country(code, a, p, f);
+                    self.add_country(code, a, p, f, &mut words);
                 }
             }
         }
         for (p, &f) in parsed.iter().zip(&ids) {
             for a in &p.actors {
                 if country_code(a).is_none() {
-                    self.add_actor(a, p, f);
+                    self.add_actor(a, p, f, &mut words);
                 }
             }
             for a in &p.agents {
                 let role = self.lex.role_id(&a.role);
-                let words: Vec<(&str, bool)> = a.words.iter().map(|w| (w.text.as_str(), w.exact)).collect();
-                let ids = self.phrase_ids(&words, p.dialect, false);
-                self.lex.add_phrase_ids(&ids, Entry::Role(role), Rule { file: f, line: a.line as u32 });
+                words.clear();
+                words.extend(a.words.iter().map(|w| (w.text.as_str(), w.exact)));
+                self.add_phrase(&words, p.dialect, false, Entry::Role(role), Rule { file: f, line: a.line as u32 });
                 self.stats.agents += 1;
             }
             for d in &p.discards {
@@ -1325,11 +1366,20 @@ impl<'l> Loader<'l> {
         out
     }
 
-    /// The token ids of an actor or agent phrase (interned; TABARI stems are
-    /// registered on the way). A single word that is a common English word must
-    /// be written in capitals (`actor`).
-    fn phrase_ids(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool) -> Vec<u32> {
-        let mut out = Vec::with_capacity(words.len());
+    /// Add an actor or agent phrase: its token ids ([`Loader::phrase_ids`]) put
+    /// in the trie with `entry`.
+    fn add_phrase(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool, entry: Entry, rule: Rule) {
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
+        self.phrase_ids(words, dialect, actor, &mut ids);
+        self.lex.add_phrase_ids(&ids, entry, rule);
+        self.ids = ids;
+    }
+
+    /// The token ids of an actor or agent phrase, into `out` (interned; TABARI
+    /// stems are registered on the way). A single word that is a common English
+    /// word must be written in capitals (`actor`).
+    fn phrase_ids(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool, out: &mut Vec<u32>) {
         for &(text, exact) in words {
             let stem = dialect == Dialect::Tabari && !exact;
             if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -1356,45 +1406,43 @@ impl<'l> Loader<'l> {
                 out.push(self.lex.intern(t));
             }
         }
-        out
     }
 
-    /// The words of each phrase of an actor record.
-    fn record_words<'a>(a: &'a ActorRecord<'_>, dialect: Dialect) -> Vec<(Vec<(&'a str, bool)>, usize)> {
-        a.phrases
-            .iter()
-            .map(|(phrase, line)| {
-                let mut words = Vec::new();
-                split_words(phrase, dialect, &mut words);
-                (words, *line)
-            })
-            .collect()
+    /// The name of an actor record: its first phrase, title-cased.
+    fn record_name<'a>(a: &'a ActorRecord<'_>, dialect: Dialect, words: &mut Vec<(&'a str, bool)>) -> String {
+        split_words(&a.phrases[0].0, dialect, words);
+        display_name(words)
     }
 
-    fn add_country(&mut self, code: &str, a: &ActorRecord<'_>, p: &Parsed<'_>, f: u16) {
-        let phrases = Self::record_words(a, p.dialect);
-        let idx = match self.countries.get(code) {
-            Some(&i) => i,
-            None => {
-                let i = self.lex.countries.len() as u32;
-                self.lex.countries.push(Country { iso: code.to_string(), name: display_name(&phrases[0].0) });
-                self.countries.insert(code.to_string(), i);
-                i
-            }
-        };
-        for (words, line) in &phrases {
-            let ids = self.phrase_ids(words, p.dialect, true);
-            self.lex.add_phrase_ids(&ids, Entry::Country(idx), Rule { file: f, line: *line as u32 });
+    /// Add each phrase of an actor record with `entry`, its rule the phrase's line.
+    /// The phrases are split into words one at a time, into `words`.
+    fn add_record_phrases<'a>(&mut self, a: &'a ActorRecord<'_>, dialect: Dialect, entry: Entry, f: u16, words: &mut Vec<(&'a str, bool)>) {
+        for (phrase, line) in &a.phrases {
+            split_words(phrase, dialect, words);
+            self.add_phrase(words, dialect, true, entry, Rule { file: f, line: *line as u32 });
             self.stats.actors += 1;
         }
     }
 
-    fn add_actor(&mut self, a: &ActorRecord<'_>, p: &Parsed<'_>, f: u16) {
+    fn add_country<'a>(&mut self, code: &str, a: &'a ActorRecord<'_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
+        let idx = match self.countries.get(code) {
+            Some(&i) => i,
+            None => {
+                let i = self.lex.countries.len() as u32;
+                let name = Self::record_name(a, p.dialect, words);
+                self.lex.countries.push(Country { iso: code.to_string(), name });
+                self.countries.insert(code.to_string(), i);
+                i
+            }
+        };
+        self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words);
+    }
+
+    fn add_actor<'a>(&mut self, a: &'a ActorRecord<'_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
         let rule_of = |line: usize| Rule { file: f, line: line as u32 };
         let dated = a.codes.iter().any(CodeSpec::dated);
-        let phrases = Self::record_words(a, p.dialect);
-        let name = display_name(&phrases[0].0);
         let entry = if dated {
+            let name = Self::record_name(a, p.dialect, words);
             // The code for the event's date: dated terms in order, the last
             // undated code as the fallback.
             let mut terms: Vec<Term> = a
@@ -1414,7 +1462,8 @@ impl<'l> Loader<'l> {
             let Some(c) = a.codes.iter().rev().find(|c| !c.dated()) else { return };
             if c.code == "###" {
                 // TABARI: an actor coded [###] discards its sentence.
-                for (words, line) in &phrases {
+                for (phrase, line) in &a.phrases {
+                    split_words(phrase, p.dialect, words);
                     let words: Vec<Word> = words.iter().map(|&(text, exact)| Word { text: text.to_string(), exact }).collect();
                     let phrase = self.phrase_tokens(&words, Dialect::Petrarch).join(" ");
                     let exact = p.dialect == Dialect::Petrarch || words.last().is_some_and(|w| w.exact);
@@ -1426,17 +1475,14 @@ impl<'l> Loader<'l> {
             if c.code.is_empty() {
                 Entry::Region
             } else {
+                let name = Self::record_name(a, p.dialect, words);
                 let (country, role) = crate::actors::split_code(self.lex, &c.code);
                 let i = self.lex.organisations.len() as u32;
                 self.lex.organisations.push(Organisation { code: c.code.clone(), country, role, name });
                 Entry::Organisation(i)
             }
         };
-        for (words, line) in &phrases {
-            let ids = self.phrase_ids(words, p.dialect, true);
-            self.lex.add_phrase_ids(&ids, entry, rule_of(*line));
-            self.stats.actors += 1;
-        }
+        self.add_record_phrases(a, p.dialect, entry, f, words);
     }
 
     /// The event code a dictionary writes, as dyad codes it: (code, paired code
@@ -2008,6 +2054,10 @@ FOOTBALL
         let lines = clean_lines("a # b\n<!-- c\nd -->\ne <!-- f --> g\n[###] ; h\n\n  # i\nj ; k\n", &mut parse("t.verbs.txt", ""));
         let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
         assert_eq!(got, [(1, "a"), (4, "e   g"), (5, "[###]"), (8, "j")]);
+        // A comment opened after a '#' still runs to its end.
+        let lines = clean_lines("a # b <!-- c\nd -->\ne\n", &mut parse("t.verbs.txt", ""));
+        let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
+        assert_eq!(got, [(1, "a"), (3, "e")]);
     }
 
     #[test]
@@ -2025,9 +2075,13 @@ FOOTBALL
     #[test]
     fn line_helpers() {
         assert_eq!(CAPS_ONLY_LEN, 4);
-        assert!(has_stop("---STOP---"));
-        assert!(has_stop("x - --STOP- ---STOP--- y"));
-        assert!(!has_stop("--STOP---") && !has_stop("---STOP--") && !has_stop("[AFGELI 620101-950101]"));
+        fn scan(l: &str) -> (&str, bool, bool) {
+            let s = scan_line(l);
+            (&l[..s.cut], s.lt, s.dashes)
+        }
+        assert_eq!(scan("---STOP--- # x"), ("---STOP--- ", false, true));
+        assert_eq!(scan("[AFGELI 620101-950101] ; --- <"), ("[AFGELI 620101-950101] ", true, false));
+        assert_eq!(scan("A <!-- [B;C] -- > #"), ("A <!-- [B;C] -- > ", true, false));
         assert_eq!(strip_comment("A [B;C] ; d # e"), "A [B;C] ");
         assert_eq!(strip_comment("É_ÉCOLE # x"), "É_ÉCOLE ");
         let w = |s: &'static str| (s, true);
