@@ -329,8 +329,10 @@ struct Word {
 /// An actor code with its date restriction.
 #[derive(Clone, Debug)]
 struct CodeSpec {
-    /// Uppercased; empty for `[---]`; "###" for TABARI's discard code.
-    code: String,
+    /// Where the code is in its file's [`Parsed::code_text`] (one string for all
+    /// of a file's codes rather than one each): uppercased; empty for `[---]`;
+    /// "###" for TABARI's discard code.
+    code: std::ops::Range<usize>,
     from: Option<Date>,
     to: Option<Date>,
     line: usize,
@@ -342,12 +344,29 @@ impl CodeSpec {
     }
 }
 
-/// One actor record: its phrases and codes.
+/// One actor record: its phrases and codes, as ranges of its file's
+/// [`Parsed::actor_phrases`] and [`Parsed::actor_codes`] (two vectors for a
+/// file rather than two for each of its tens of thousands of records).
 #[derive(Clone, Debug)]
-struct ActorRecord<'t> {
-    /// (phrase as written, line) of the primary phrase and the synonyms.
-    phrases: Vec<(Cow<'t, str>, usize)>,
-    codes: Vec<CodeSpec>,
+struct ActorRecord {
+    phrases: std::ops::Range<usize>,
+    codes: std::ops::Range<usize>,
+}
+
+/// An actor record as the loader reads it: its phrases (as written, with their
+/// lines: the primary phrase, then the synonyms) and its codes.
+#[derive(Clone, Copy, Debug)]
+struct Record<'p, 't> {
+    phrases: &'p [(Cow<'t, str>, usize)],
+    codes: &'p [CodeSpec],
+    code_text: &'p str,
+}
+
+impl<'p> Record<'p, '_> {
+    /// The text of one of the record's codes.
+    fn code(&self, c: &CodeSpec) -> &'p str {
+        &self.code_text[c.code.clone()]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -426,7 +445,12 @@ struct Synset {
 struct Parsed<'t> {
     name: String,
     dialect: Dialect,
-    actors: Vec<ActorRecord<'t>>,
+    actors: Vec<ActorRecord>,
+    /// The phrases and codes of all actor records, one after another.
+    actor_phrases: Vec<(Cow<'t, str>, usize)>,
+    actor_codes: Vec<CodeSpec>,
+    /// The text of the actor codes, one after another.
+    code_text: String,
     agents: Vec<AgentEntry>,
     discards: Vec<DiscardEntry>,
     blocks: Vec<Block>,
@@ -435,7 +459,16 @@ struct Parsed<'t> {
     warnings: Vec<DictWarning>,
 }
 
-impl Parsed<'_> {
+impl<'t> Parsed<'t> {
+    /// The actor records, in order.
+    fn records(&self) -> impl Iterator<Item = Record<'_, 't>> {
+        self.actors.iter().map(|a| Record {
+            phrases: &self.actor_phrases[a.phrases.clone()],
+            codes: &self.actor_codes[a.codes.clone()],
+            code_text: &self.code_text,
+        })
+    }
+
     fn error(&mut self, line: usize, message: impl Into<String>) {
         self.errors.push(LexiconError::Syntax { file: self.name.clone(), line, message: message.into() });
     }
@@ -451,6 +484,9 @@ fn parse<'t>(name: &str, text: &'t str) -> Parsed<'t> {
         name: name.to_string(),
         dialect,
         actors: Vec::new(),
+        actor_phrases: Vec::new(),
+        actor_codes: Vec::new(),
+        code_text: String::new(),
         agents: Vec::new(),
         discards: Vec::new(),
         blocks: Vec::new(),
@@ -642,23 +678,28 @@ fn split_chars<'a>(s: &'a str, chars: impl Iterator<Item = (usize, char)>, diale
 // Actors
 
 fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
-    let mut cur = ActorRecord { phrases: Vec::new(), codes: Vec::new() };
+    // The record being read is the phrases from `cur.phrases.start` and the
+    // codes from `cur.codes.start` on.
+    let (mut phrases, mut codes) = (std::mem::take(&mut p.actor_phrases), std::mem::take(&mut p.actor_codes));
+    let mut cur = ActorRecord { phrases: phrases.len()..phrases.len(), codes: codes.len()..codes.len() };
     for (ln, content) in lines {
         let ln = *ln;
+        let (no_phrases, no_codes) = (phrases.len() == cur.phrases.start, codes.len() == cur.codes.start);
         if content.starts_with('[') {
-            if cur.phrases.is_empty() {
+            if no_phrases {
                 p.error(ln, "a code line with no actor phrase before it");
                 continue;
             }
-            read_codes(content, ln, &mut cur.codes, p);
+            read_codes(content, ln, &mut codes, p);
             continue;
         }
         let synonym = content.starts_with('+');
-        if !synonym && !cur.codes.is_empty() {
-            p.actors.push(std::mem::replace(&mut cur, ActorRecord { phrases: Vec::new(), codes: Vec::new() }));
+        if !synonym && !no_codes {
+            p.actors.push(ActorRecord { phrases: cur.phrases.start..phrases.len(), codes: cur.codes.start..codes.len() });
+            cur = ActorRecord { phrases: phrases.len()..phrases.len(), codes: codes.len()..codes.len() };
         }
         let body = if synonym { &content[1..] } else { &content[..] };
-        let (phrase, codes) = match body.find('[') {
+        let (phrase, codes_text) = match body.find('[') {
             Some(i) => (&body[..i], &body[i..]),
             None => (body, ""),
         };
@@ -667,7 +708,7 @@ fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
             p.error(ln, "an actor line with no phrase");
             continue;
         }
-        if synonym && cur.phrases.is_empty() {
+        if synonym && phrases.len() == cur.phrases.start {
             p.error(ln, "a '+' synonym with no actor before it");
             continue;
         }
@@ -679,19 +720,20 @@ fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
             }
             Cow::Owned(_) => Cow::Owned(phrase.to_string()),
         };
-        cur.phrases.push((phrase, ln));
-        if !codes.is_empty() {
-            read_codes(codes, ln, &mut cur.codes, p);
+        phrases.push((phrase, ln));
+        if !codes_text.is_empty() {
+            read_codes(codes_text, ln, &mut codes, p);
         }
     }
-    if !cur.phrases.is_empty() {
-        if cur.codes.is_empty() {
-            let ln = cur.phrases[0].1;
+    if phrases.len() > cur.phrases.start {
+        if codes.len() == cur.codes.start {
+            let ln = phrases[cur.phrases.start].1;
             p.warn(ln, "actor phrases at the end of the file have no code; skipped");
         } else {
-            p.actors.push(cur);
+            p.actors.push(ActorRecord { phrases: cur.phrases.start..phrases.len(), codes: cur.codes.start..codes.len() });
         }
     }
+    (p.actor_phrases, p.actor_codes) = (phrases, codes);
 }
 
 /// Read every `[CODE restriction]` group of a line.
@@ -734,14 +776,34 @@ fn code_spec(inner: &str, ln: usize, p: &mut Parsed) -> Option<CodeSpec> {
         p.error(ln, format!("'[{inner}]' has no actor code before its date restriction"));
         return None;
     }
-    let mut code = code.to_uppercase();
-    if let Some((first, _)) = code.split_once('/') {
-        p.warn(ln, format!("compound code '{code}': dyad keeps the first, {first}"));
-        code = first.to_string();
+    // The code goes into the file's code text, uppercased as str::to_uppercase
+    // does (char by char), in place when it is ASCII.
+    let start = p.code_text.len();
+    if code.is_ascii() {
+        p.code_text.push_str(code);
+        p.code_text[start..].make_ascii_uppercase();
+    } else {
+        p.code_text.extend(code.chars().flat_map(char::to_uppercase));
     }
-    if code == "---" {
-        code.clear();
+    if let Some(k) = p.code_text[start..].find('/') {
+        let message = format!("compound code '{}': dyad keeps the first, {}", &p.code_text[start..], &p.code_text[start..start + k]);
+        p.warn(ln, message);
+        p.code_text.truncate(start + k);
     }
+    if &p.code_text[start..] == "---" {
+        p.code_text.truncate(start);
+    }
+    let code = start..p.code_text.len();
+    let spec = restriction_spec(restriction, ln, p);
+    if spec.is_none() {
+        p.code_text.truncate(start);
+    }
+    spec.map(|(from, to)| CodeSpec { code, from, to, line: ln })
+}
+
+/// The dates of a code's restriction (`<date`, `>date`, `date-date`, none), or
+/// `None` for one that is skipped (with a warning) or wrong (an error).
+fn restriction_spec(restriction: &str, ln: usize, p: &mut Parsed) -> Option<(Option<Date>, Option<Date>)> {
     // Nearly all restrictions have no space inside ("620101-950101"): borrowed.
     let r: Cow<str> = if restriction.contains(char::is_whitespace) {
         Cow::Owned(restriction.chars().filter(|c| !c.is_whitespace()).collect())
@@ -783,7 +845,7 @@ fn code_spec(inner: &str, ln: usize, p: &mut Parsed) -> Option<CodeSpec> {
         p.error(ln, format!("'{restriction}' is not a date restriction (<date, >date or date-date)"));
         return None;
     };
-    Some(CodeSpec { code, from, to, line: ln })
+    Some((from, to))
 }
 
 /// A TABARI date: YYYYMMDD (eight digits or more: the first eight) or YYMMDD (the
@@ -1315,14 +1377,14 @@ impl<'l> Loader<'l> {
         let mut words = Vec::new();
         // Countries first, so that other codes can be split into country and role.
         for (p, &f) in parsed.iter().zip(&ids) {
-            for a in &p.actors {
+            for a in p.records() {
                 if let Some(code) = country_code(a) {
                     self.add_country(code, a, p, f, &mut words);
                 }
             }
         }
         for (p, &f) in parsed.iter().zip(&ids) {
-            for a in &p.actors {
+            for a in p.records() {
                 if country_code(a).is_none() {
                     self.add_actor(a, p, f, &mut words);
                 }
@@ -1409,22 +1471,22 @@ impl<'l> Loader<'l> {
     }
 
     /// The name of an actor record: its first phrase, title-cased.
-    fn record_name<'a>(a: &'a ActorRecord<'_>, dialect: Dialect, words: &mut Vec<(&'a str, bool)>) -> String {
+    fn record_name<'a>(a: Record<'a, '_>, dialect: Dialect, words: &mut Vec<(&'a str, bool)>) -> String {
         split_words(&a.phrases[0].0, dialect, words);
         display_name(words)
     }
 
     /// Add each phrase of an actor record with `entry`, its rule the phrase's line.
     /// The phrases are split into words one at a time, into `words`.
-    fn add_record_phrases<'a>(&mut self, a: &'a ActorRecord<'_>, dialect: Dialect, entry: Entry, f: u16, words: &mut Vec<(&'a str, bool)>) {
-        for (phrase, line) in &a.phrases {
+    fn add_record_phrases<'a>(&mut self, a: Record<'a, '_>, dialect: Dialect, entry: Entry, f: u16, words: &mut Vec<(&'a str, bool)>) {
+        for (phrase, line) in a.phrases {
             split_words(phrase, dialect, words);
             self.add_phrase(words, dialect, true, entry, Rule { file: f, line: *line as u32 });
             self.stats.actors += 1;
         }
     }
 
-    fn add_country<'a>(&mut self, code: &str, a: &'a ActorRecord<'_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
+    fn add_country<'a>(&mut self, code: &str, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
         let idx = match self.countries.get(code) {
             Some(&i) => i,
             None => {
@@ -1438,7 +1500,7 @@ impl<'l> Loader<'l> {
         self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words);
     }
 
-    fn add_actor<'a>(&mut self, a: &'a ActorRecord<'_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
+    fn add_actor<'a>(&mut self, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
         let rule_of = |line: usize| Rule { file: f, line: line as u32 };
         let dated = a.codes.iter().any(CodeSpec::dated);
         let entry = if dated {
@@ -1449,20 +1511,21 @@ impl<'l> Loader<'l> {
                 .codes
                 .iter()
                 .filter(|c| c.dated())
-                .map(|c| Term { code: null_code(&c.code), from: c.from, to: c.to, rule: rule_of(c.line) })
+                .map(|c| Term { code: null_code(a.code(c)), from: c.from, to: c.to, rule: rule_of(c.line) })
                 .collect();
             if let Some(c) = a.codes.iter().rev().find(|c| !c.dated()) {
-                terms.push(Term { code: null_code(&c.code), from: None, to: None, rule: rule_of(c.line) });
+                terms.push(Term { code: null_code(a.code(c)), from: None, to: None, rule: rule_of(c.line) });
             }
-            let person = a.codes.iter().any(|c| c.code.len() > 3 && c.code != "###");
+            let person = a.codes.iter().any(|c| a.code(c).len() > 3 && a.code(c) != "###");
             let i = self.lex.people.len() as u32;
             self.lex.people.push(Person { name, terms, person });
             Entry::Person(i)
         } else {
             let Some(c) = a.codes.iter().rev().find(|c| !c.dated()) else { return };
-            if c.code == "###" {
+            let code = a.code(c);
+            if code == "###" {
                 // TABARI: an actor coded [###] discards its sentence.
-                for (phrase, line) in &a.phrases {
+                for (phrase, line) in a.phrases {
                     split_words(phrase, p.dialect, words);
                     let words: Vec<Word> = words.iter().map(|&(text, exact)| Word { text: text.to_string(), exact }).collect();
                     let phrase = self.phrase_tokens(&words, Dialect::Petrarch).join(" ");
@@ -1472,13 +1535,13 @@ impl<'l> Loader<'l> {
                 }
                 return;
             }
-            if c.code.is_empty() {
+            if code.is_empty() {
                 Entry::Region
             } else {
                 let name = Self::record_name(a, p.dialect, words);
-                let (country, role) = crate::actors::split_code(self.lex, &c.code);
+                let (country, role) = crate::actors::split_code(self.lex, code);
                 let i = self.lex.organisations.len() as u32;
-                self.lex.organisations.push(Organisation { code: c.code.clone(), country, role, name });
+                self.lex.organisations.push(Organisation { code: code.to_string(), country, role, name });
                 Entry::Organisation(i)
             }
         };
@@ -1741,16 +1804,16 @@ fn null_code(code: &str) -> String {
 
 /// The country code of an undated record with one three-letter code that is not a
 /// CAMEO role, transnational or religious code.
-fn country_code<'a>(a: &'a ActorRecord<'_>) -> Option<&'a str> {
+fn country_code<'a>(a: Record<'a, '_>) -> Option<&'a str> {
     if a.codes.iter().any(CodeSpec::dated) {
         return None;
     }
-    let c = &a.codes.iter().rev().find(|c| !c.dated())?.code;
+    let c = a.code(a.codes.iter().rev().find(|c| !c.dated())?);
     (c.len() == 3
         && c.bytes().all(|b| b.is_ascii_alphanumeric())
         && c.bytes().any(|b| b.is_ascii_alphabetic())
-        && !NON_COUNTRY.contains(&c.as_str()))
-    .then_some(c.as_str())
+        && !NON_COUNTRY.contains(&c))
+    .then_some(c)
 }
 
 /// A readable name from dictionary words: "MOHAMMAD ZAHIR SHAH" -> "Mohammad Zahir Shah".
@@ -2087,6 +2150,19 @@ FOOTBALL
         let w = |s: &'static str| (s, true);
         assert_eq!(display_name(&[w("MOHAMMAD"), w("ZAHIR"), w("SHAH")]), "Mohammad Zahir Shah");
         assert_eq!(display_name(&[w("ÉCOLE"), w("al-QAIDA"), w("x")]), "École Al-qaida X");
+    }
+
+    #[test]
+    fn actor_records_and_codes() {
+        let p = parse("x.actors.txt", "ARNOR [arn/gon]\n+ARNORIAN\nGONDOR\n\t[ĝon 950101-991231]\n\t[---]\nROHAN [ROH 99]\nTRAILING\n");
+        let got: Vec<(Vec<&str>, Vec<&str>)> =
+            p.records().map(|a| (a.phrases.iter().map(|(ph, _)| &ph[..]).collect(), a.codes.iter().map(|c| a.code(c)).collect())).collect();
+        assert_eq!(got, [(vec!["ARNOR", "ARNORIAN"], vec!["ARN"]), (vec!["GONDOR"], vec!["ĜON", ""])]);
+        // A compound code keeps its first part; ROHAN's only code is wrong (an
+        // error), so it and the phrase after it end the file without a code.
+        let warnings: Vec<usize> = p.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(warnings, [1, 6]);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
     }
 
     #[test]
