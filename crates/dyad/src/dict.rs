@@ -1325,13 +1325,14 @@ struct Alone {
 
 /// Tokens of an expanded pattern, each with whether it is joined tightly to the
 /// one before.
-type TokSeq = Vec<(Tok, bool)>;
+type TokSeq<'s> = Vec<(Tok<'s>, bool)>;
 
-/// A token of an expanded pattern.
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
+/// A token of an expanded pattern (its words borrowed from the parsed pattern:
+/// a synset can expand a pattern into hundreds of sequences).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tok<'s> {
     Verb,
-    Word(Word),
+    Word(&'s Word),
     Set(u32),
     Source,
     Target,
@@ -1780,6 +1781,18 @@ impl<'l> Loader<'l> {
     }
 
     fn push_word(&mut self, items: &mut Vec<Item>, w: &Word, dialect: Dialect) {
+        if !w.text.is_empty() && w.text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // The common case: one token, the word in lowercase (as `word_tokens`
+            // makes it), without the allocations.
+            self.buf.clear();
+            self.buf.push_str(&w.text);
+            self.buf.make_ascii_lowercase();
+            if dialect == Dialect::Tabari && !w.exact {
+                self.lex.add_stem(&self.buf);
+            }
+            items.push(Item::Word(self.lex.intern(&self.buf)));
+            return;
+        }
         let toks = word_tokens(&w.text);
         if dialect == Dialect::Tabari && !w.exact {
             if let Some(last) = toks.last() {
@@ -1858,52 +1871,58 @@ impl Loader<'_> {
     /// A pattern's token sequences: synsets become [`Item::Set`]s, TABARI
     /// alternatives too when they hold only words (else one sequence each). Also
     /// says whether the expansion was cut at [`MAX_EXPANSIONS`].
-    fn expand(&mut self, seq: &Seq, p: &Parsed, depth: usize) -> Result<(Vec<TokSeq>, bool), String> {
-        let mut out: Vec<TokSeq> = vec![Vec::new()];
+    fn expand<'s>(&mut self, seq: &'s Seq, p: &Parsed, depth: usize) -> Result<(Vec<TokSeq<'s>>, bool), String> {
+        let mut out: Vec<TokSeq> = vec![Vec::with_capacity(seq.len())];
         let mut truncated = false;
         for (el, tight) in seq {
-            let options: Vec<TokSeq> = match el {
-                El::Verb => vec![vec![(Tok::Verb, false)]],
-                El::Word(w) => vec![vec![(Tok::Word(w.clone()), false)]],
-                El::Source => vec![vec![(Tok::Source, false)]],
-                El::Target => vec![vec![(Tok::Target, false)]],
-                El::Compound => vec![vec![(Tok::Compound, false)]],
-                El::Skip => vec![vec![(Tok::Skip, false)]],
-                El::Set(name) => vec![vec![(Tok::Set(self.set_id(name, p)?), false)]],
+            let token = match el {
+                El::Verb => Tok::Verb,
+                El::Word(w) => Tok::Word(w),
+                El::Source => Tok::Source,
+                El::Target => Tok::Target,
+                El::Compound => Tok::Compound,
+                El::Skip => Tok::Skip,
+                El::Set(name) => Tok::Set(self.set_id(name, p)?),
                 El::Alt(alts) if alts.iter().flatten().all(|(e, _)| matches!(e, El::Word(_) | El::Set(_) | El::Alt(_))) => {
                     let mut phrases = Vec::new();
                     for a in alts {
                         phrases.extend(self.flatten(a, p, depth + 1)?);
                     }
                     let ids = phrases.iter().map(|ph| ph.iter().map(|t| self.lex.intern(t)).collect()).collect();
-                    let id = self.lex.add_set(PhraseSet::new("{|}", ids));
-                    vec![vec![(Tok::Set(id), false)]]
+                    Tok::Set(self.lex.add_set(PhraseSet::new("{|}", ids)))
                 }
                 El::Alt(alts) => {
-                    let mut all = Vec::new();
+                    // Alternatives of several tokens: every sequence so far with
+                    // each of their sequences, up to the limit.
+                    let mut options = Vec::new();
                     for a in alts {
                         let (seqs, t) = self.expand(a, p, depth + 1)?;
                         truncated |= t;
-                        all.extend(seqs);
+                        options.extend(seqs);
                     }
-                    all
+                    let mut next = Vec::with_capacity(out.len() * options.len());
+                    'outer: for prefix in &out {
+                        for opt in &options {
+                            if next.len() >= MAX_EXPANSIONS {
+                                truncated = true;
+                                break 'outer;
+                            }
+                            let mut s = prefix.clone();
+                            for (i, &(t, tt)) in opt.iter().enumerate() {
+                                s.push((t, if i == 0 { *tight } else { tt }));
+                            }
+                            next.push(s);
+                        }
+                    }
+                    out = next;
+                    continue;
                 }
             };
-            let mut next = Vec::with_capacity(out.len() * options.len());
-            'outer: for prefix in &out {
-                for opt in &options {
-                    if next.len() >= MAX_EXPANSIONS {
-                        truncated = true;
-                        break 'outer;
-                    }
-                    let mut s = prefix.clone();
-                    for (i, (t, tt)) in opt.iter().enumerate() {
-                        s.push((t.clone(), if i == 0 { *tight } else { *tt }));
-                    }
-                    next.push(s);
-                }
+            // One token: added to every sequence so far (the product with a
+            // single option, which never reaches the limit).
+            for s in &mut out {
+                s.push((token, *tight));
             }
-            out = next;
         }
         Ok((out, truncated))
     }
