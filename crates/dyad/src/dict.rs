@@ -1471,41 +1471,57 @@ impl<'l> Loader<'l> {
         }
     }
 
-    /// The name of an actor record: its first phrase, title-cased.
+    /// The name of an actor record: its first phrase, title-cased. Leaves the
+    /// phrase's words in `words`.
     fn record_name<'a>(a: Record<'a, '_>, dialect: Dialect, words: &mut Vec<(&'a str, bool)>) -> String {
         split_words(&a.phrases[0].0, dialect, words);
         display_name(words)
     }
 
     /// Add each phrase of an actor record with `entry`, its rule the phrase's line.
-    /// The phrases are split into words one at a time, into `words`.
-    fn add_record_phrases<'a>(&mut self, a: Record<'a, '_>, dialect: Dialect, entry: Entry, f: u16, words: &mut Vec<(&'a str, bool)>) {
-        for (phrase, line) in a.phrases {
-            split_words(phrase, dialect, words);
+    /// The phrases are split into words one at a time, into `words`, which holds
+    /// the first phrase's already when `named` (by [`Loader::record_name`]).
+    fn add_record_phrases<'a>(
+        &mut self,
+        a: Record<'a, '_>,
+        dialect: Dialect,
+        entry: Entry,
+        f: u16,
+        words: &mut Vec<(&'a str, bool)>,
+        named: bool,
+    ) {
+        for (k, (phrase, line)) in a.phrases.iter().enumerate() {
+            if k > 0 || !named {
+                split_words(phrase, dialect, words);
+            }
             self.add_phrase(words, dialect, true, entry, Rule { file: f, line: *line as u32 });
             self.stats.actors += 1;
         }
     }
 
     fn add_country<'a>(&mut self, code: &str, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
-        let idx = match self.countries.get(code) {
-            Some(&i) => i,
+        let (idx, named) = match self.countries.get(code) {
+            Some(&i) => (i, false),
             None => {
                 let i = self.lex.countries.len() as u32;
                 let name = Self::record_name(a, p.dialect, words);
                 self.lex.countries.push(Country { iso: code.to_string(), name });
                 self.countries.insert(code.to_string(), i);
-                i
+                (i, true)
             }
         };
-        self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words);
+        self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words, named);
     }
 
     fn add_actor<'a>(&mut self, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
         let rule_of = |line: usize| Rule { file: f, line: line as u32 };
         let dated = a.codes.iter().any(CodeSpec::dated);
+        // Whether `words` holds the first phrase, split to make the record's name
+        // (regions and discards have none).
+        let mut named = false;
         let entry = if dated {
             let name = Self::record_name(a, p.dialect, words);
+            named = true;
             // The code for the event's date: dated terms in order, the last
             // undated code as the fallback.
             let mut terms: Vec<Term> = a
@@ -1540,13 +1556,14 @@ impl<'l> Loader<'l> {
                 Entry::Region
             } else {
                 let name = Self::record_name(a, p.dialect, words);
+                named = true;
                 let (country, role) = crate::actors::split_code(self.lex, code);
                 let i = self.lex.organisations.len() as u32;
                 self.lex.organisations.push(Organisation { code: code.to_string(), country, role, name });
                 Entry::Organisation(i)
             }
         };
-        self.add_record_phrases(a, p.dialect, entry, f, words);
+        self.add_record_phrases(a, p.dialect, entry, f, words, named);
     }
 
     /// The event code a dictionary writes, as dyad codes it: (code, paired code
