@@ -102,8 +102,8 @@
 //! actor codes (`[FRO/BIL/SAM]`) keep their first code. TABARI's time shifts,
 //! PETRARCH's verb transformations and issue files are not read.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -286,6 +286,19 @@ const NON_COUNTRY: &[&str] = &[
     "BAH", "JAN", "SIK", "TAO", "ZRO", "CTH", "ORT", "PRO", "SHI", "SUN_",
 ];
 
+/// The length of the longest word of [`CAPS_ONLY`]: longer words need not be
+/// looked up there (most actor phrases are).
+const CAPS_ONLY_LEN: usize = {
+    let (mut max, mut i) = (0, 0);
+    while i < CAPS_ONLY.len() {
+        if CAPS_ONLY[i].len() > max {
+            max = CAPS_ONLY[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// Single words that, as an actor phrase, must be written in capitals ("US" the
 /// country, not "us").
 const CAPS_ONLY: &[&str] = &[
@@ -316,8 +329,10 @@ struct Word {
 /// An actor code with its date restriction.
 #[derive(Clone, Debug)]
 struct CodeSpec {
-    /// Uppercased; empty for `[---]`; "###" for TABARI's discard code.
-    code: String,
+    /// Where the code is in its file's [`Parsed::code_text`] (one string for all
+    /// of a file's codes rather than one each): uppercased; empty for `[---]`;
+    /// "###" for TABARI's discard code.
+    code: std::ops::Range<usize>,
     from: Option<Date>,
     to: Option<Date>,
     line: usize,
@@ -329,12 +344,29 @@ impl CodeSpec {
     }
 }
 
-/// One actor record: its phrases and codes.
+/// One actor record: its phrases and codes, as ranges of its file's
+/// [`Parsed::actor_phrases`] and [`Parsed::actor_codes`] (two vectors for a
+/// file rather than two for each of its tens of thousands of records).
 #[derive(Clone, Debug)]
-struct ActorRecord<'t> {
-    /// (phrase as written, line) of the primary phrase and the synonyms.
-    phrases: Vec<(Cow<'t, str>, usize)>,
-    codes: Vec<CodeSpec>,
+struct ActorRecord {
+    phrases: std::ops::Range<usize>,
+    codes: std::ops::Range<usize>,
+}
+
+/// An actor record as the loader reads it: its phrases (as written, with their
+/// lines: the primary phrase, then the synonyms) and its codes.
+#[derive(Clone, Copy, Debug)]
+struct Record<'p, 't> {
+    phrases: &'p [(Cow<'t, str>, usize)],
+    codes: &'p [CodeSpec],
+    code_text: &'p str,
+}
+
+impl<'p> Record<'p, '_> {
+    /// The text of one of the record's codes.
+    fn code(&self, c: &CodeSpec) -> &'p str {
+        &self.code_text[c.code.clone()]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -413,7 +445,12 @@ struct Synset {
 struct Parsed<'t> {
     name: String,
     dialect: Dialect,
-    actors: Vec<ActorRecord<'t>>,
+    actors: Vec<ActorRecord>,
+    /// The phrases and codes of all actor records, one after another.
+    actor_phrases: Vec<(Cow<'t, str>, usize)>,
+    actor_codes: Vec<CodeSpec>,
+    /// The text of the actor codes, one after another.
+    code_text: String,
     agents: Vec<AgentEntry>,
     discards: Vec<DiscardEntry>,
     blocks: Vec<Block>,
@@ -422,7 +459,16 @@ struct Parsed<'t> {
     warnings: Vec<DictWarning>,
 }
 
-impl Parsed<'_> {
+impl<'t> Parsed<'t> {
+    /// The actor records, in order.
+    fn records(&self) -> impl Iterator<Item = Record<'_, 't>> {
+        self.actors.iter().map(|a| Record {
+            phrases: &self.actor_phrases[a.phrases.clone()],
+            codes: &self.actor_codes[a.codes.clone()],
+            code_text: &self.code_text,
+        })
+    }
+
     fn error(&mut self, line: usize, message: impl Into<String>) {
         self.errors.push(LexiconError::Syntax { file: self.name.clone(), line, message: message.into() });
     }
@@ -438,10 +484,13 @@ fn parse<'t>(name: &str, text: &'t str) -> Parsed<'t> {
         name: name.to_string(),
         dialect,
         actors: Vec::new(),
+        actor_phrases: Vec::new(),
+        actor_codes: Vec::new(),
+        code_text: String::new(),
         agents: Vec::new(),
         discards: Vec::new(),
         blocks: Vec::new(),
-        synsets: HashMap::new(),
+        synsets: HashMap::default(),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -477,7 +526,11 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
             }
             continue;
         }
-        let content: Cow<'t, str> = if raw.contains("<!--") {
+        // One pass over the bytes finds the comment and says whether '<!--' or
+        // '---STOP---' may be there: substring searches cost more than the rest
+        // of reading a short line, and the Phoenix set has 70,000 lines.
+        let scan = scan_line(raw);
+        let content: Cow<'t, str> = if scan.lt && raw.contains("<!--") {
             let mut line = raw.to_string();
             while let Some(a) = line.find("<!--") {
                 match line[a..].find("-->") {
@@ -490,12 +543,15 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
             }
             Cow::Owned(strip_comment(&line).trim().to_string())
         } else {
-            Cow::Borrowed(strip_comment(raw).trim())
+            Cow::Borrowed(raw[..scan.cut].trim())
         };
         if content.is_empty() {
             continue;
         }
-        if content.contains("---STOP---") || content.starts_with("~~FINISH") {
+        // The content is part of the line before its comment, so a "---STOP---"
+        // in it means three hyphens in a row there (an edited line is checked).
+        let may_stop = scan.dashes || matches!(content, Cow::Owned(_));
+        if may_stop && content.contains("---STOP---") || content.starts_with("~~FINISH") {
             break;
         }
         if let Some(tag) = &skip_section {
@@ -521,14 +577,43 @@ fn clean_lines<'t>(text: &'t str, p: &mut Parsed) -> Vec<(usize, Cow<'t, str>)> 
     out
 }
 
-/// The line without its comment: `#` or `;` outside `[...]`.
+/// What one pass over a raw line finds: where its comment starts (as
+/// [`strip_comment`]), whether it has a `<` anywhere (a `<!--` opens a comment
+/// even after a `#`) and whether it has three hyphens in a row before the
+/// comment.
+struct LineScan {
+    cut: usize,
+    lt: bool,
+    dashes: bool,
+}
+
+fn scan_line(line: &str) -> LineScan {
+    let (mut depth, mut lt, mut run, mut dashes) = (0i32, false, 0, false);
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = (depth - 1).max(0),
+            b'#' | b';' if depth == 0 => {
+                return LineScan { cut: i, lt: lt || line.as_bytes()[i..].contains(&b'<'), dashes };
+            }
+            b'<' => lt = true,
+            _ => {}
+        }
+        run = if b == b'-' { run + 1 } else { 0 };
+        dashes |= run >= 3;
+    }
+    LineScan { cut: line.len(), lt, dashes }
+}
+
+/// The line without its comment: `#` or `;` outside `[...]`. Read as bytes:
+/// all four are ASCII, which never occurs inside a multi-byte character.
 fn strip_comment(line: &str) -> &str {
     let mut depth = 0i32;
-    for (i, c) in line.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = (depth - 1).max(0),
-            '#' | ';' if depth == 0 => return &line[..i],
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = (depth - 1).max(0),
+            b'#' | b';' if depth == 0 => return &line[..i],
             _ => {}
         }
     }
@@ -556,9 +641,20 @@ fn phrase_words(s: &str, dialect: Dialect) -> Vec<Word> {
 /// [`phrase_words`] without copying: slices of `s` into `out` (cleared first).
 fn split_words<'a>(s: &'a str, dialect: Dialect, out: &mut Vec<(&'a str, bool)>) {
     out.clear();
+    // Most phrases are ASCII: read them byte by byte rather than decoding chars
+    // (the same loop; this runs twice for every actor phrase).
+    if s.is_ascii() {
+        split_chars(s, s.bytes().enumerate().map(|(i, b)| (i, char::from(b))), dialect, out);
+    } else {
+        split_chars(s, s.char_indices(), dialect, out);
+    }
+}
+
+/// [`split_words`] over the chars of `s` with their byte offsets.
+fn split_chars<'a>(s: &'a str, chars: impl Iterator<Item = (usize, char)>, dialect: Dialect, out: &mut Vec<(&'a str, bool)>) {
     let petrarch = dialect == Dialect::Petrarch;
     let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
+    for (i, c) in chars {
         if c == '_' || c.is_whitespace() {
             match start.take() {
                 Some(st) => out.push((&s[st..i], c == '_' || petrarch)),
@@ -582,23 +678,28 @@ fn split_words<'a>(s: &'a str, dialect: Dialect, out: &mut Vec<(&'a str, bool)>)
 // Actors
 
 fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
-    let mut cur = ActorRecord { phrases: Vec::new(), codes: Vec::new() };
+    // The record being read is the phrases from `cur.phrases.start` and the
+    // codes from `cur.codes.start` on.
+    let (mut phrases, mut codes) = (std::mem::take(&mut p.actor_phrases), std::mem::take(&mut p.actor_codes));
+    let mut cur = ActorRecord { phrases: phrases.len()..phrases.len(), codes: codes.len()..codes.len() };
     for (ln, content) in lines {
         let ln = *ln;
+        let (no_phrases, no_codes) = (phrases.len() == cur.phrases.start, codes.len() == cur.codes.start);
         if content.starts_with('[') {
-            if cur.phrases.is_empty() {
+            if no_phrases {
                 p.error(ln, "a code line with no actor phrase before it");
                 continue;
             }
-            read_codes(content, ln, &mut cur.codes, p);
+            read_codes(content, ln, &mut codes, p);
             continue;
         }
         let synonym = content.starts_with('+');
-        if !synonym && !cur.codes.is_empty() {
-            p.actors.push(std::mem::replace(&mut cur, ActorRecord { phrases: Vec::new(), codes: Vec::new() }));
+        if !synonym && !no_codes {
+            p.actors.push(ActorRecord { phrases: cur.phrases.start..phrases.len(), codes: cur.codes.start..codes.len() });
+            cur = ActorRecord { phrases: phrases.len()..phrases.len(), codes: codes.len()..codes.len() };
         }
         let body = if synonym { &content[1..] } else { &content[..] };
-        let (phrase, codes) = match body.find('[') {
+        let (phrase, codes_text) = match body.find('[') {
             Some(i) => (&body[..i], &body[i..]),
             None => (body, ""),
         };
@@ -607,7 +708,7 @@ fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
             p.error(ln, "an actor line with no phrase");
             continue;
         }
-        if synonym && cur.phrases.is_empty() {
+        if synonym && phrases.len() == cur.phrases.start {
             p.error(ln, "a '+' synonym with no actor before it");
             continue;
         }
@@ -619,19 +720,20 @@ fn parse_actors<'t>(lines: &[(usize, Cow<'t, str>)], p: &mut Parsed<'t>) {
             }
             Cow::Owned(_) => Cow::Owned(phrase.to_string()),
         };
-        cur.phrases.push((phrase, ln));
-        if !codes.is_empty() {
-            read_codes(codes, ln, &mut cur.codes, p);
+        phrases.push((phrase, ln));
+        if !codes_text.is_empty() {
+            read_codes(codes_text, ln, &mut codes, p);
         }
     }
-    if !cur.phrases.is_empty() {
-        if cur.codes.is_empty() {
-            let ln = cur.phrases[0].1;
+    if phrases.len() > cur.phrases.start {
+        if codes.len() == cur.codes.start {
+            let ln = phrases[cur.phrases.start].1;
             p.warn(ln, "actor phrases at the end of the file have no code; skipped");
         } else {
-            p.actors.push(cur);
+            p.actors.push(ActorRecord { phrases: cur.phrases.start..phrases.len(), codes: cur.codes.start..codes.len() });
         }
     }
+    (p.actor_phrases, p.actor_codes) = (phrases, codes);
 }
 
 /// Read every `[CODE restriction]` group of a line.
@@ -674,15 +776,40 @@ fn code_spec(inner: &str, ln: usize, p: &mut Parsed) -> Option<CodeSpec> {
         p.error(ln, format!("'[{inner}]' has no actor code before its date restriction"));
         return None;
     }
-    let mut code = code.to_uppercase();
-    if let Some((first, _)) = code.split_once('/') {
-        p.warn(ln, format!("compound code '{code}': dyad keeps the first, {first}"));
-        code = first.to_string();
+    // The code goes into the file's code text, uppercased as str::to_uppercase
+    // does (char by char), in place when it is ASCII.
+    let start = p.code_text.len();
+    if code.is_ascii() {
+        p.code_text.push_str(code);
+        p.code_text[start..].make_ascii_uppercase();
+    } else {
+        p.code_text.extend(code.chars().flat_map(char::to_uppercase));
     }
-    if code == "---" {
-        code.clear();
+    if let Some(k) = p.code_text[start..].find('/') {
+        let message = format!("compound code '{}': dyad keeps the first, {}", &p.code_text[start..], &p.code_text[start..start + k]);
+        p.warn(ln, message);
+        p.code_text.truncate(start + k);
     }
-    let r: String = restriction.chars().filter(|c| !c.is_whitespace()).collect();
+    if &p.code_text[start..] == "---" {
+        p.code_text.truncate(start);
+    }
+    let code = start..p.code_text.len();
+    let spec = restriction_spec(restriction, ln, p);
+    if spec.is_none() {
+        p.code_text.truncate(start);
+    }
+    spec.map(|(from, to)| CodeSpec { code, from, to, line: ln })
+}
+
+/// The dates of a code's restriction (`<date`, `>date`, `date-date`, none), or
+/// `None` for one that is skipped (with a warning) or wrong (an error).
+fn restriction_spec(restriction: &str, ln: usize, p: &mut Parsed) -> Option<(Option<Date>, Option<Date>)> {
+    // Nearly all restrictions have no space inside ("620101-950101"): borrowed.
+    let r: Cow<str> = if restriction.contains(char::is_whitespace) {
+        Cow::Owned(restriction.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        Cow::Borrowed(restriction)
+    };
     let bad_date = |p: &mut Parsed, d: &str| {
         p.warn(ln, format!("'{d}' is not a date (YYMMDD or YYYYMMDD); restriction skipped, as PETRARCH does"));
     };
@@ -718,7 +845,7 @@ fn code_spec(inner: &str, ln: usize, p: &mut Parsed) -> Option<CodeSpec> {
         p.error(ln, format!("'{restriction}' is not a date restriction (<date, >date or date-date)"));
         return None;
     };
-    Some(CodeSpec { code, from, to, line: ln })
+    Some((from, to))
 }
 
 /// A TABARI date: YYYYMMDD (eight digits or more: the first eight) or YYMMDD (the
@@ -741,7 +868,7 @@ fn tabari_date(s: &str) -> Option<Date> {
 // Agents
 
 fn parse_agents(lines: &[(usize, Cow<str>)], p: &mut Parsed) {
-    let mut subst: HashMap<String, Vec<String>> = HashMap::new();
+    let mut subst: HashMap<String, Vec<String>> = HashMap::default();
     for (ln, content) in lines {
         let ln = *ln;
         if content.starts_with('!') && content.contains('=') && !content.contains('[') {
@@ -1198,13 +1325,14 @@ struct Alone {
 
 /// Tokens of an expanded pattern, each with whether it is joined tightly to the
 /// one before.
-type TokSeq = Vec<(Tok, bool)>;
+type TokSeq<'s> = Vec<(Tok<'s>, bool)>;
 
-/// A token of an expanded pattern.
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
+/// A token of an expanded pattern (its words borrowed from the parsed pattern:
+/// a synset can expand a pattern into hundreds of sequences).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tok<'s> {
     Verb,
-    Word(Word),
+    Word(&'s Word),
     Set(u32),
     Source,
     Target,
@@ -1221,12 +1349,14 @@ struct Loader<'l> {
     sets: HashMap<(String, String), u32>,
     /// Scratch space for lowercasing words.
     buf: String,
+    /// Scratch space for the token ids of a phrase ([`Loader::phrase_ids`]).
+    ids: Vec<u32>,
 }
 
 impl<'l> Loader<'l> {
     fn new(lex: &'l mut Lexicon) -> Self {
         let countries = lex.countries.iter().enumerate().map(|(i, c)| (c.iso.clone(), i as u32)).collect();
-        Loader { lex, stats: DictStats::default(), countries, sets: HashMap::new(), buf: String::new() }
+        Loader { lex, stats: DictStats::default(), countries, sets: HashMap::default(), buf: String::new(), ids: Vec::new() }
     }
 
     fn warn(&mut self, file: &str, line: usize, message: impl Into<String>) {
@@ -1243,25 +1373,28 @@ impl<'l> Loader<'l> {
         for p in &parsed {
             self.stats.warnings.extend(p.warnings.iter().cloned());
         }
+        // The words of one phrase at a time (one vector for all of them: there
+        // are tens of thousands of phrases).
+        let mut words = Vec::new();
         // Countries first, so that other codes can be split into country and role.
         for (p, &f) in parsed.iter().zip(&ids) {
-            for a in &p.actors {
+            for a in p.records() {
                 if let Some(code) = country_code(a) {
-                    self.add_country(code, a, p, f);
+                    self.add_country(code, a, p, f, &mut words);
                 }
             }
         }
         for (p, &f) in parsed.iter().zip(&ids) {
-            for a in &p.actors {
+            for a in p.records() {
                 if country_code(a).is_none() {
-                    self.add_actor(a, p, f);
+                    self.add_actor(a, p, f, &mut words);
                 }
             }
             for a in &p.agents {
                 let role = self.lex.role_id(&a.role);
-                let words: Vec<(&str, bool)> = a.words.iter().map(|w| (w.text.as_str(), w.exact)).collect();
-                let ids = self.phrase_ids(&words, p.dialect, false);
-                self.lex.add_phrase_ids(&ids, Entry::Role(role), Rule { file: f, line: a.line as u32 });
+                words.clear();
+                words.extend(a.words.iter().map(|w| (w.text.as_str(), w.exact)));
+                self.add_phrase(&words, p.dialect, false, Entry::Role(role), Rule { file: f, line: a.line as u32 });
                 self.stats.agents += 1;
             }
             for d in &p.discards {
@@ -1296,21 +1429,31 @@ impl<'l> Loader<'l> {
         out
     }
 
-    /// The token ids of an actor or agent phrase (interned; TABARI stems are
-    /// registered on the way). A single word that is a common English word must
-    /// be written in capitals (`actor`).
-    fn phrase_ids(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool) -> Vec<u32> {
-        let mut out = Vec::with_capacity(words.len());
+    /// Add an actor or agent phrase: its token ids ([`Loader::phrase_ids`]) put
+    /// in the trie with `entry`.
+    fn add_phrase(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool, entry: Entry, rule: Rule) {
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
+        self.phrase_ids(words, dialect, actor, &mut ids);
+        self.lex.add_phrase_ids(&ids, entry, rule);
+        self.ids = ids;
+    }
+
+    /// The token ids of an actor or agent phrase, into `out` (interned; TABARI
+    /// stems are registered on the way). A single word that is a common English
+    /// word must be written in capitals (`actor`).
+    fn phrase_ids(&mut self, words: &[(&str, bool)], dialect: Dialect, actor: bool, out: &mut Vec<u32>) {
         for &(text, exact) in words {
             let stem = dialect == Dialect::Tabari && !exact;
             if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 // The common case, without the tokeniser.
                 self.buf.clear();
-                self.buf.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+                self.buf.push_str(text);
+                self.buf.make_ascii_lowercase();
                 if stem {
                     self.lex.add_stem(&self.buf);
                 }
-                if actor && words.len() == 1 && CAPS_ONLY.contains(&self.buf.as_str()) {
+                if actor && words.len() == 1 && self.buf.len() <= CAPS_ONLY_LEN && CAPS_ONLY.contains(&self.buf.as_str()) {
                     self.buf.insert(0, '^');
                 }
                 out.push(self.lex.intern(&self.buf));
@@ -1326,65 +1469,81 @@ impl<'l> Loader<'l> {
                 out.push(self.lex.intern(t));
             }
         }
-        out
     }
 
-    /// The words of each phrase of an actor record.
-    fn record_words<'a>(a: &'a ActorRecord<'_>, dialect: Dialect) -> Vec<(Vec<(&'a str, bool)>, usize)> {
-        a.phrases
-            .iter()
-            .map(|(phrase, line)| {
-                let mut words = Vec::new();
-                split_words(phrase, dialect, &mut words);
-                (words, *line)
-            })
-            .collect()
+    /// The name of an actor record: its first phrase, title-cased. Leaves the
+    /// phrase's words in `words`.
+    fn record_name<'a>(a: Record<'a, '_>, dialect: Dialect, words: &mut Vec<(&'a str, bool)>) -> String {
+        split_words(&a.phrases[0].0, dialect, words);
+        display_name(words)
     }
 
-    fn add_country(&mut self, code: &str, a: &ActorRecord<'_>, p: &Parsed<'_>, f: u16) {
-        let phrases = Self::record_words(a, p.dialect);
-        let idx = match self.countries.get(code) {
-            Some(&i) => i,
-            None => {
-                let i = self.lex.countries.len() as u32;
-                self.lex.countries.push(Country { iso: code.to_string(), name: display_name(&phrases[0].0) });
-                self.countries.insert(code.to_string(), i);
-                i
+    /// Add each phrase of an actor record with `entry`, its rule the phrase's line.
+    /// The phrases are split into words one at a time, into `words`, which holds
+    /// the first phrase's already when `named` (by [`Loader::record_name`]).
+    fn add_record_phrases<'a>(
+        &mut self,
+        a: Record<'a, '_>,
+        dialect: Dialect,
+        entry: Entry,
+        f: u16,
+        words: &mut Vec<(&'a str, bool)>,
+        named: bool,
+    ) {
+        for (k, (phrase, line)) in a.phrases.iter().enumerate() {
+            if k > 0 || !named {
+                split_words(phrase, dialect, words);
             }
-        };
-        for (words, line) in &phrases {
-            let ids = self.phrase_ids(words, p.dialect, true);
-            self.lex.add_phrase_ids(&ids, Entry::Country(idx), Rule { file: f, line: *line as u32 });
+            self.add_phrase(words, dialect, true, entry, Rule { file: f, line: *line as u32 });
             self.stats.actors += 1;
         }
     }
 
-    fn add_actor(&mut self, a: &ActorRecord<'_>, p: &Parsed<'_>, f: u16) {
+    fn add_country<'a>(&mut self, code: &str, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
+        let (idx, named) = match self.countries.get(code) {
+            Some(&i) => (i, false),
+            None => {
+                let i = self.lex.countries.len() as u32;
+                let name = Self::record_name(a, p.dialect, words);
+                self.lex.countries.push(Country { iso: code.to_string(), name });
+                self.countries.insert(code.to_string(), i);
+                (i, true)
+            }
+        };
+        self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words, named);
+    }
+
+    fn add_actor<'a>(&mut self, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
         let rule_of = |line: usize| Rule { file: f, line: line as u32 };
         let dated = a.codes.iter().any(CodeSpec::dated);
-        let phrases = Self::record_words(a, p.dialect);
-        let name = display_name(&phrases[0].0);
+        // Whether `words` holds the first phrase, split to make the record's name
+        // (regions and discards have none).
+        let mut named = false;
         let entry = if dated {
+            let name = Self::record_name(a, p.dialect, words);
+            named = true;
             // The code for the event's date: dated terms in order, the last
             // undated code as the fallback.
             let mut terms: Vec<Term> = a
                 .codes
                 .iter()
                 .filter(|c| c.dated())
-                .map(|c| Term { code: null_code(&c.code), from: c.from, to: c.to, rule: rule_of(c.line) })
+                .map(|c| Term { code: null_code(a.code(c)), from: c.from, to: c.to, rule: rule_of(c.line) })
                 .collect();
             if let Some(c) = a.codes.iter().rev().find(|c| !c.dated()) {
-                terms.push(Term { code: null_code(&c.code), from: None, to: None, rule: rule_of(c.line) });
+                terms.push(Term { code: null_code(a.code(c)), from: None, to: None, rule: rule_of(c.line) });
             }
-            let person = a.codes.iter().any(|c| c.code.len() > 3 && c.code != "###");
+            let person = a.codes.iter().any(|c| a.code(c).len() > 3 && a.code(c) != "###");
             let i = self.lex.people.len() as u32;
             self.lex.people.push(Person { name, terms, person });
             Entry::Person(i)
         } else {
             let Some(c) = a.codes.iter().rev().find(|c| !c.dated()) else { return };
-            if c.code == "###" {
+            let code = a.code(c);
+            if code == "###" {
                 // TABARI: an actor coded [###] discards its sentence.
-                for (words, line) in &phrases {
+                for (phrase, line) in a.phrases {
+                    split_words(phrase, p.dialect, words);
                     let words: Vec<Word> = words.iter().map(|&(text, exact)| Word { text: text.to_string(), exact }).collect();
                     let phrase = self.phrase_tokens(&words, Dialect::Petrarch).join(" ");
                     let exact = p.dialect == Dialect::Petrarch || words.last().is_some_and(|w| w.exact);
@@ -1393,21 +1552,19 @@ impl<'l> Loader<'l> {
                 }
                 return;
             }
-            if c.code.is_empty() {
+            if code.is_empty() {
                 Entry::Region
             } else {
-                let (country, role) = crate::actors::split_code(self.lex, &c.code);
+                let name = Self::record_name(a, p.dialect, words);
+                named = true;
+                let (country, role) = crate::actors::split_code(self.lex, code);
                 let i = self.lex.organisations.len() as u32;
                 let (country, role) = (country.map(String::from), role.map(String::from));
-                self.lex.organisations.push(Organisation { code: c.code.clone(), country, role, name });
+                self.lex.organisations.push(Organisation { code: code.to_string(), country, role, name });
                 Entry::Organisation(i)
             }
         };
-        for (words, line) in &phrases {
-            let ids = self.phrase_ids(words, p.dialect, true);
-            self.lex.add_phrase_ids(&ids, entry, rule_of(*line));
-            self.stats.actors += 1;
-        }
+        self.add_record_phrases(a, p.dialect, entry, f, words, named);
     }
 
     /// The event code a dictionary writes, as dyad codes it: (code, paired code
@@ -1642,6 +1799,18 @@ impl<'l> Loader<'l> {
     }
 
     fn push_word(&mut self, items: &mut Vec<Item>, w: &Word, dialect: Dialect) {
+        if !w.text.is_empty() && w.text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // The common case: one token, the word in lowercase (as `word_tokens`
+            // makes it), without the allocations.
+            self.buf.clear();
+            self.buf.push_str(&w.text);
+            self.buf.make_ascii_lowercase();
+            if dialect == Dialect::Tabari && !w.exact {
+                self.lex.add_stem(&self.buf);
+            }
+            items.push(Item::Word(self.lex.intern(&self.buf)));
+            return;
+        }
         let toks = word_tokens(&w.text);
         if dialect == Dialect::Tabari && !w.exact {
             if let Some(last) = toks.last() {
@@ -1666,16 +1835,16 @@ fn null_code(code: &str) -> String {
 
 /// The country code of an undated record with one three-letter code that is not a
 /// CAMEO role, transnational or religious code.
-fn country_code<'a>(a: &'a ActorRecord<'_>) -> Option<&'a str> {
+fn country_code<'a>(a: Record<'a, '_>) -> Option<&'a str> {
     if a.codes.iter().any(CodeSpec::dated) {
         return None;
     }
-    let c = &a.codes.iter().rev().find(|c| !c.dated())?.code;
+    let c = a.code(a.codes.iter().rev().find(|c| !c.dated())?);
     (c.len() == 3
         && c.bytes().all(|b| b.is_ascii_alphanumeric())
         && c.bytes().any(|b| b.is_ascii_alphabetic())
-        && !NON_COUNTRY.contains(&c.as_str()))
-    .then_some(c.as_str())
+        && !NON_COUNTRY.contains(&c))
+    .then_some(c)
 }
 
 /// A readable name from dictionary words: "MOHAMMAD ZAHIR SHAH" -> "Mohammad Zahir Shah".
@@ -1684,6 +1853,14 @@ fn display_name(words: &[(&str, bool)]) -> String {
     for (i, (text, _)) in words.iter().enumerate() {
         if i > 0 {
             out.push(' ');
+        }
+        if text.is_ascii() {
+            // Most names: case-fold the bytes in place rather than char by char.
+            let start = out.len();
+            out.push_str(text);
+            out[start..].make_ascii_lowercase();
+            out[start..start + text.len().min(1)].make_ascii_uppercase();
+            continue;
         }
         let mut cs = text.chars();
         if let Some(c) = cs.next() {
@@ -1712,52 +1889,58 @@ impl Loader<'_> {
     /// A pattern's token sequences: synsets become [`Item::Set`]s, TABARI
     /// alternatives too when they hold only words (else one sequence each). Also
     /// says whether the expansion was cut at [`MAX_EXPANSIONS`].
-    fn expand(&mut self, seq: &Seq, p: &Parsed, depth: usize) -> Result<(Vec<TokSeq>, bool), String> {
-        let mut out: Vec<TokSeq> = vec![Vec::new()];
+    fn expand<'s>(&mut self, seq: &'s Seq, p: &Parsed, depth: usize) -> Result<(Vec<TokSeq<'s>>, bool), String> {
+        let mut out: Vec<TokSeq> = vec![Vec::with_capacity(seq.len())];
         let mut truncated = false;
         for (el, tight) in seq {
-            let options: Vec<TokSeq> = match el {
-                El::Verb => vec![vec![(Tok::Verb, false)]],
-                El::Word(w) => vec![vec![(Tok::Word(w.clone()), false)]],
-                El::Source => vec![vec![(Tok::Source, false)]],
-                El::Target => vec![vec![(Tok::Target, false)]],
-                El::Compound => vec![vec![(Tok::Compound, false)]],
-                El::Skip => vec![vec![(Tok::Skip, false)]],
-                El::Set(name) => vec![vec![(Tok::Set(self.set_id(name, p)?), false)]],
+            let token = match el {
+                El::Verb => Tok::Verb,
+                El::Word(w) => Tok::Word(w),
+                El::Source => Tok::Source,
+                El::Target => Tok::Target,
+                El::Compound => Tok::Compound,
+                El::Skip => Tok::Skip,
+                El::Set(name) => Tok::Set(self.set_id(name, p)?),
                 El::Alt(alts) if alts.iter().flatten().all(|(e, _)| matches!(e, El::Word(_) | El::Set(_) | El::Alt(_))) => {
                     let mut phrases = Vec::new();
                     for a in alts {
                         phrases.extend(self.flatten(a, p, depth + 1)?);
                     }
                     let ids = phrases.iter().map(|ph| ph.iter().map(|t| self.lex.intern(t)).collect()).collect();
-                    let id = self.lex.add_set(PhraseSet::new("{|}", ids));
-                    vec![vec![(Tok::Set(id), false)]]
+                    Tok::Set(self.lex.add_set(PhraseSet::new("{|}", ids)))
                 }
                 El::Alt(alts) => {
-                    let mut all = Vec::new();
+                    // Alternatives of several tokens: every sequence so far with
+                    // each of their sequences, up to the limit.
+                    let mut options = Vec::new();
                     for a in alts {
                         let (seqs, t) = self.expand(a, p, depth + 1)?;
                         truncated |= t;
-                        all.extend(seqs);
+                        options.extend(seqs);
                     }
-                    all
+                    let mut next = Vec::with_capacity(out.len() * options.len());
+                    'outer: for prefix in &out {
+                        for opt in &options {
+                            if next.len() >= MAX_EXPANSIONS {
+                                truncated = true;
+                                break 'outer;
+                            }
+                            let mut s = prefix.clone();
+                            for (i, &(t, tt)) in opt.iter().enumerate() {
+                                s.push((t, if i == 0 { *tight } else { tt }));
+                            }
+                            next.push(s);
+                        }
+                    }
+                    out = next;
+                    continue;
                 }
             };
-            let mut next = Vec::with_capacity(out.len() * options.len());
-            'outer: for prefix in &out {
-                for opt in &options {
-                    if next.len() >= MAX_EXPANSIONS {
-                        truncated = true;
-                        break 'outer;
-                    }
-                    let mut s = prefix.clone();
-                    for (i, (t, tt)) in opt.iter().enumerate() {
-                        s.push((t.clone(), if i == 0 { *tight } else { *tt }));
-                    }
-                    next.push(s);
-                }
+            // One token: added to every sequence so far (the product with a
+            // single option, which never reaches the limit).
+            for s in &mut out {
+                s.push((token, *tight));
             }
-            out = next;
         }
         Ok((out, truncated))
     }
@@ -1971,6 +2154,10 @@ FOOTBALL
         let lines = clean_lines("a # b\n<!-- c\nd -->\ne <!-- f --> g\n[###] ; h\n\n  # i\nj ; k\n", &mut parse("t.verbs.txt", ""));
         let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
         assert_eq!(got, [(1, "a"), (4, "e   g"), (5, "[###]"), (8, "j")]);
+        // A comment opened after a '#' still runs to its end.
+        let lines = clean_lines("a # b <!-- c\nd -->\ne\n", &mut parse("t.verbs.txt", ""));
+        let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
+        assert_eq!(got, [(1, "a"), (3, "e")]);
     }
 
     #[test]
@@ -1983,6 +2170,36 @@ FOOTBALL
         assert_eq!(tabari_date("2004017"), Some(d("2020-04-01")));
         assert_eq!(tabari_date("20100931"), None);
         assert_eq!(tabari_date("12ab56"), None);
+    }
+
+    #[test]
+    fn line_helpers() {
+        assert_eq!(CAPS_ONLY_LEN, 4);
+        fn scan(l: &str) -> (&str, bool, bool) {
+            let s = scan_line(l);
+            (&l[..s.cut], s.lt, s.dashes)
+        }
+        assert_eq!(scan("---STOP--- # x"), ("---STOP--- ", false, true));
+        assert_eq!(scan("[AFGELI 620101-950101] ; --- <"), ("[AFGELI 620101-950101] ", true, false));
+        assert_eq!(scan("A <!-- [B;C] -- > #"), ("A <!-- [B;C] -- > ", true, false));
+        assert_eq!(strip_comment("A [B;C] ; d # e"), "A [B;C] ");
+        assert_eq!(strip_comment("É_ÉCOLE # x"), "É_ÉCOLE ");
+        let w = |s: &'static str| (s, true);
+        assert_eq!(display_name(&[w("MOHAMMAD"), w("ZAHIR"), w("SHAH")]), "Mohammad Zahir Shah");
+        assert_eq!(display_name(&[w("ÉCOLE"), w("al-QAIDA"), w("x")]), "École Al-qaida X");
+    }
+
+    #[test]
+    fn actor_records_and_codes() {
+        let p = parse("x.actors.txt", "ARNOR [arn/gon]\n+ARNORIAN\nGONDOR\n\t[ĝon 950101-991231]\n\t[---]\nROHAN [ROH 99]\nTRAILING\n");
+        let got: Vec<(Vec<&str>, Vec<&str>)> =
+            p.records().map(|a| (a.phrases.iter().map(|(ph, _)| &ph[..]).collect(), a.codes.iter().map(|c| a.code(c)).collect())).collect();
+        assert_eq!(got, [(vec!["ARNOR", "ARNORIAN"], vec!["ARN"]), (vec!["GONDOR"], vec!["ĜON", ""])]);
+        // A compound code keeps its first part; ROHAN's only code is wrong (an
+        // error), so it and the phrase after it end the file without a code.
+        let warnings: Vec<usize> = p.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(warnings, [1, 6]);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
     }
 
     #[test]

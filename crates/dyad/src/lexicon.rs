@@ -361,14 +361,24 @@ fn strip_comment(line: &str) -> &str {
     line[..cut].trim()
 }
 
-/// Read the data files of one lexicon line: fields split on `|`, comments removed.
-/// Returns `None` for blank and comment lines.
-fn fields(line: &str) -> Option<Vec<&str>> {
+/// Read the fields of one lexicon line: split on `|`, comments removed, each
+/// trimmed. Returns `None` for blank and comment lines, else the first `N` fields
+/// (the rest empty) and how many there are: an array rather than a vector, since
+/// this runs for every line of every file at start-up.
+fn fields<const N: usize>(line: &str) -> Option<([&str; N], usize)> {
     let content = strip_comment(line);
     if content.is_empty() {
         return None;
     }
-    Some(content.split('|').map(str::trim).collect())
+    let mut out = [""; N];
+    let mut n = 0;
+    for f in content.split('|') {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = f.trim();
+        }
+        n += 1;
+    }
+    Some((out, n))
 }
 
 /// Split a field into its `;`-separated phrases, dropping empty ones.
@@ -396,6 +406,13 @@ const MAX_EXPANSIONS: usize = 512;
 /// Expand the authoring shorthand of a pattern into plain patterns:
 /// `(a|b|c)` alternatives (an alternative may be empty), `[x y]` optional words,
 /// `~N` or `~M-N` a gap of N (M to N) tokens. Innermost groups first.
+///
+/// This is the definition of the shorthand: the order of the expansions (which
+/// decides ties between equally long patterns) and the error messages are this
+/// function's. Loading does not call it for well-formed patterns, though: it
+/// expands them as word ids with [`Shorthand`], which gives the same expansions in
+/// the same order without building a string for each, and falls back to this for
+/// anything unusual.
 pub fn expand(p: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     expand_into(p, &mut out)?;
@@ -462,6 +479,305 @@ fn expand_into(p: &str, out: &mut Vec<String>) -> Result<(), String> {
     Ok(())
 }
 
+/// One node of a written pattern's shorthand: a word (its index in
+/// [`Shorthand::words`]), a gap of `lo..=hi` tokens, or a group (its index in
+/// [`Shorthand::groups`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Node {
+    Word(u16),
+    Gap(u8, u8),
+    Group(u16),
+}
+
+/// A bracketed group: `(a|b|c)` alternatives or `[x y]` optional words.
+#[derive(Debug)]
+enum Group {
+    Alt(Vec<Vec<Node>>),
+    Opt(Vec<Node>),
+}
+
+impl Group {
+    /// The number of ways to expand the group: its alternatives, or without and
+    /// with the optional words.
+    fn options(&self) -> usize {
+        match self {
+            Group::Alt(alts) => alts.len(),
+            Group::Opt(_) => 2,
+        }
+    }
+}
+
+/// A written pattern parsed once, so that its expansions are built as sequences
+/// of word indices instead of strings.
+///
+/// [`expand`] substitutes one innermost group at a time into a new string (the
+/// group with the leftmost closing bracket, whichever alternative is chosen), then
+/// the gaps from left to right, and drops an expansion equal to an earlier one; a
+/// pattern with a few groups and gaps builds hundreds of strings, which the loader
+/// then split and interned again. That was most of the built-in lexicon's load
+/// time. Here each group is numbered in the order `expand` substitutes it (by its
+/// closing bracket), so the expansions are the lexicographic product of the
+/// groups' choices (the first group slowest, alternatives in written order,
+/// an optional group without its words first), then of the gaps present (the
+/// leftmost slowest, from M to N), deduplicated keeping the first: exactly
+/// `expand`'s list, in its order. Groups inside an alternative not chosen are
+/// still iterated, as `expand` does, which only makes duplicates.
+///
+/// Only well-formed patterns are parsed (brackets balanced and matched, `|` only
+/// directly inside `(...)`, each `~` a word of its own, `~N` or `~M-N` with M <= N
+/// <= 6); for anything else [`Shorthand::parse`] says `None` and the loader uses
+/// [`expand`], which also words the error.
+#[derive(Debug)]
+struct Shorthand<'p> {
+    /// The distinct words as written; nodes refer to them by index.
+    words: Vec<&'p str>,
+    /// The index of `_` in `words` (what a gap expands to), if there is a gap.
+    any: u16,
+    root: Vec<Node>,
+    /// In the order [`expand`] substitutes them.
+    groups: Vec<Group>,
+}
+
+/// Characters that end a word of the shorthand besides white space.
+fn is_shorthand_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '|')
+}
+
+impl<'p> Shorthand<'p> {
+    fn parse(p: &'p str) -> Option<Shorthand<'p>> {
+        /// An open bracket (`0` for the pattern itself): the alternatives closed so
+        /// far and the one being read.
+        struct Frame {
+            open: u8,
+            alts: Vec<Vec<Node>>,
+            cur: Vec<Node>,
+        }
+        let mut sh = Shorthand { words: Vec::new(), any: 0, root: Vec::new(), groups: Vec::new() };
+        let mut stack = vec![Frame { open: 0, alts: Vec::new(), cur: Vec::new() }];
+        let mut start: Option<usize> = None;
+        let mut chars = p.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if !is_shorthand_delimiter(c) {
+                if c == '~' {
+                    // A gap must be a word of its own: `expand` splits "a~1" and
+                    // reads "~1x" as "~1 x", which is not worth mirroring.
+                    if start.is_some() {
+                        return None;
+                    }
+                    let end = p[i + 1..].find(is_shorthand_delimiter).map_or(p.len(), |e| i + 1 + e);
+                    let spec = &p[i + 1..end];
+                    let (lo, hi) = spec.split_once('-').unwrap_or((spec, spec));
+                    let number = |s: &str| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse::<u8>().ok() } else { None };
+                    let (lo, hi) = (number(lo)?, number(hi)?);
+                    if lo > hi || hi > 6 {
+                        return None;
+                    }
+                    stack.last_mut()?.cur.push(Node::Gap(lo, hi));
+                    sh.any = sh.word("_")?;
+                    // Skip the gap's digits (ASCII, so one char a byte).
+                    for _ in 0..spec.len() {
+                        chars.next();
+                    }
+                } else if start.is_none() {
+                    start = Some(i);
+                }
+                continue;
+            }
+            if let Some(s) = start.take() {
+                let w = sh.word(&p[s..i])?;
+                stack.last_mut()?.cur.push(Node::Word(w));
+            }
+            match c {
+                '(' | '[' => stack.push(Frame { open: c as u8, alts: Vec::new(), cur: Vec::new() }),
+                ')' | ']' => {
+                    let mut frame = stack.pop()?;
+                    let group = match (frame.open, c) {
+                        (b'(', ')') => {
+                            frame.alts.push(frame.cur);
+                            Group::Alt(frame.alts)
+                        }
+                        (b'[', ']') if frame.alts.is_empty() => Group::Opt(frame.cur),
+                        _ => return None,
+                    };
+                    let g = u16::try_from(sh.groups.len()).ok()?;
+                    sh.groups.push(group);
+                    stack.last_mut()?.cur.push(Node::Group(g));
+                }
+                '|' => {
+                    let top = stack.last_mut()?;
+                    if top.open != b'(' {
+                        return None;
+                    }
+                    top.alts.push(std::mem::take(&mut top.cur));
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            let w = sh.word(&p[s..])?;
+            stack.last_mut()?.cur.push(Node::Word(w));
+        }
+        if stack.len() != 1 {
+            return None;
+        }
+        sh.root = stack.pop()?.cur;
+        Some(sh)
+    }
+
+    /// The index of a word in `words`, added when new.
+    fn word(&mut self, w: &'p str) -> Option<u16> {
+        if let Some(i) = self.words.iter().position(|x| *x == w) {
+            return u16::try_from(i).ok();
+        }
+        self.words.push(w);
+        u16::try_from(self.words.len() - 1).ok()
+    }
+
+    /// The words and gaps of `nodes` with each group expanded as `choice` says.
+    fn flatten(&self, nodes: &[Node], choice: &[usize], out: &mut Vec<Node>) {
+        for &n in nodes {
+            match n {
+                Node::Group(g) => match &self.groups[g as usize] {
+                    Group::Alt(alts) => self.flatten(&alts[choice[g as usize]], choice, out),
+                    Group::Opt(inner) if choice[g as usize] == 1 => self.flatten(inner, choice, out),
+                    Group::Opt(_) => {}
+                },
+                n => out.push(n),
+            }
+        }
+    }
+
+    /// The distinct expansions, as word indices, into `x` ([`Expansions::words`]
+    /// and [`Expansions::ends`]), in [`expand`]'s order and with its limit.
+    fn expand_into(&self, x: &mut Expansions) -> Result<(), String> {
+        x.clear(self.words.len());
+        x.choice.resize(self.groups.len(), 0);
+        loop {
+            x.slots.clear();
+            self.flatten(&self.root, &x.choice, &mut x.slots);
+            x.bounds.clear();
+            x.bounds.extend(x.slots.iter().filter_map(|s| match *s {
+                Node::Gap(lo, hi) => Some((lo, hi)),
+                _ => None,
+            }));
+            x.gaps.clear();
+            x.gaps.extend(x.bounds.iter().map(|b| b.0));
+            loop {
+                // `expand` checks before each expansion (so the 513th distinct
+                // one is an error only when more follow).
+                if x.ends.len() > MAX_EXPANSIONS {
+                    return Err(format!("expands to more than {MAX_EXPANSIONS} patterns"));
+                }
+                x.push_leaf(self.any);
+                // The next gap lengths: the last gap varies fastest.
+                let mut k = x.gaps.len();
+                loop {
+                    if k == 0 {
+                        break;
+                    }
+                    k -= 1;
+                    if x.gaps[k] < x.bounds[k].1 {
+                        x.gaps[k] += 1;
+                        for j in k + 1..x.gaps.len() {
+                            x.gaps[j] = x.bounds[j].0;
+                        }
+                        k = usize::MAX;
+                        break;
+                    }
+                }
+                if k != usize::MAX {
+                    break;
+                }
+            }
+            // The next choice of the groups: the last group varies fastest.
+            let mut g = x.choice.len();
+            loop {
+                if g == 0 {
+                    return Ok(());
+                }
+                g -= 1;
+                x.choice[g] += 1;
+                if x.choice[g] < self.groups[g].options() {
+                    break;
+                }
+                x.choice[g] = 0;
+            }
+        }
+    }
+}
+
+/// Scratch space for expanding written patterns ([`Shorthand::expand_into`]) and
+/// turning their expansions into items, reused from one pattern to the next.
+#[derive(Debug, Default)]
+struct Expansions {
+    /// The word indices of the distinct expansions, one after another.
+    words: Vec<u16>,
+    /// Where each expansion ends in `words`.
+    ends: Vec<u32>,
+    /// Hashes of the expansions so far: a new hash is a new expansion, so the
+    /// expansions are only compared on a hash seen before.
+    seen: rustc_hash::FxHashSet<u64>,
+    /// The expansion being built.
+    leaf: Vec<u16>,
+    /// The choice made in each group.
+    choice: Vec<usize>,
+    /// The words and gaps of the current choice.
+    slots: Vec<Node>,
+    /// The bounds and current length of each gap among `slots`.
+    bounds: Vec<(u8, u8)>,
+    gaps: Vec<u8>,
+    /// The items of each word (a range of `items`), once it has been read.
+    parsed: Vec<Option<(u32, u32)>>,
+    items: Vec<Item>,
+}
+
+impl Expansions {
+    fn clear(&mut self, words: usize) {
+        self.words.clear();
+        self.ends.clear();
+        self.seen.clear();
+        self.choice.clear();
+        self.parsed.clear();
+        self.parsed.resize(words, None);
+        self.items.clear();
+    }
+
+    /// The `i`th expansion.
+    fn leaf(&self, i: usize) -> &[u16] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.words[start..self.ends[i] as usize]
+    }
+
+    /// Build the expansion of the current slots and gap lengths and keep it unless
+    /// it is empty or a repeat (as `expand` does with its strings: two expansions
+    /// are the same string exactly when they are the same words).
+    fn push_leaf(&mut self, any: u16) {
+        use std::hash::{Hash, Hasher};
+        self.leaf.clear();
+        let mut k = 0;
+        for s in &self.slots {
+            match *s {
+                Node::Word(w) => self.leaf.push(w),
+                Node::Gap(..) => {
+                    self.leaf.extend(std::iter::repeat_n(any, self.gaps[k] as usize));
+                    k += 1;
+                }
+                Node::Group(_) => {}
+            }
+        }
+        if self.leaf.is_empty() {
+            return;
+        }
+        let mut h = rustc_hash::FxHasher::default();
+        self.leaf.hash(&mut h);
+        if !self.seen.insert(h.finish()) && (0..self.ends.len()).any(|i| self.leaf(i) == self.leaf.as_slice()) {
+            return;
+        }
+        self.words.extend_from_slice(&self.leaf);
+        self.ends.push(self.words.len() as u32);
+    }
+}
+
 /// Two or more letters, all of them capitals ("US", "WHO", "U.N.").
 fn is_all_caps(s: &str) -> bool {
     let mut letters = 0;
@@ -474,6 +790,57 @@ fn is_all_caps(s: &str) -> bool {
         }
     }
     letters >= 2
+}
+
+/// The longest phrase [`is_plain_phrase`] takes (a buffer of this size holds any
+/// of its token keys).
+const PLAIN_MAX: usize = 128;
+
+/// Is the phrase ASCII words separated by spaces that `text::analyse` makes one
+/// token each, with the word in lowercase as its norm? Letters and digits
+/// ("Shigeru Ishiba", "G20", "2016 election", "1990s") are; so are words that
+/// begin with a letter and have hyphens between letters or digits ("Jong-un",
+/// "Port-au-Prince", "F-16"), which the tokeniser keeps whole. Dots (abbreviations,
+/// initials), apostrophes (possessives, "n't"), other punctuation, digits before a
+/// hyphen ("10-16" is three tokens) and anything beyond ASCII are left to the
+/// tokeniser.
+fn is_plain_phrase(phrase: &str) -> bool {
+    let b = phrase.as_bytes();
+    if b.len() >= PLAIN_MAX {
+        return false;
+    }
+    // One pass (this runs for every phrase): `word_start` at a word's first byte,
+    // `alpha` whether the current word began with a letter.
+    let (mut word_start, mut alpha, mut prev) = (true, false, b' ');
+    for &c in b {
+        match c {
+            b' ' if prev == b'-' => return false,
+            b' ' => word_start = true,
+            b'-' if word_start || !alpha || prev == b'-' => return false,
+            b'-' => {}
+            c if c.is_ascii_alphanumeric() => {
+                if word_start {
+                    alpha = c.is_ascii_alphabetic();
+                    word_start = false;
+                }
+            }
+            _ => return false,
+        }
+        prev = c;
+    }
+    prev != b'-'
+}
+
+/// The token key of a word of a plain phrase ([`is_plain_phrase`]): the word in
+/// lowercase, marked with a leading `^` when written in capitals, as
+/// [`Lexicon::phrase_tokens`] makes it.
+fn plain_key<'b>(word: &str, buf: &'b mut [u8; PLAIN_MAX]) -> &'b str {
+    let caps = usize::from(is_all_caps(word));
+    buf[0] = b'^';
+    for (d, s) in buf[caps..].iter_mut().zip(word.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..caps + word.len()]).unwrap_or_default()
 }
 
 /// Three capital letters: a CAMEO role code.
@@ -638,11 +1005,17 @@ impl Lexicon {
         LexiconError::Syntax { file: self.files[file as usize].clone(), line, message: message.into() }
     }
 
-    fn expect_fields<'l>(&self, line: &'l str, file: u16, n: usize, what: &str, ln: usize) -> Result<Option<Vec<&'l str>>, LexiconError> {
-        match fields(line) {
+    fn expect_fields<'l, const N: usize>(
+        &self,
+        line: &'l str,
+        file: u16,
+        what: &str,
+        ln: usize,
+    ) -> Result<Option<[&'l str; N]>, LexiconError> {
+        match fields::<N>(line) {
             None => Ok(None),
-            Some(f) if f.len() == n => Ok(Some(f)),
-            Some(f) => Err(self.err(file, ln, format!("expected {n} fields separated by '|' ({what}), found {}", f.len()))),
+            Some((f, n)) if n == N => Ok(Some(f)),
+            Some((_, n)) => Err(self.err(file, ln, format!("expected {N} fields separated by '|' ({what}), found {n}"))),
         }
     }
 
@@ -704,6 +1077,23 @@ impl Lexicon {
     }
 
     fn add_phrase(&mut self, phrase: &str, entry: Entry, rule: Rule) {
+        // Most phrases are plain words separated by spaces (see `is_plain_phrase`),
+        // which the tokeniser would split at the spaces only: these skip
+        // `text::analyse` and its strings and are walked into the trie as they are
+        // read. The tokens, their ids and the trie's nodes come out in the same
+        // order either way.
+        if is_plain_phrase(phrase) {
+            let mut buf = [0u8; PLAIN_MAX];
+            let mut node = None;
+            for w in phrase.split(' ').filter(|w| !w.is_empty()) {
+                let id = self.intern(plain_key(w, &mut buf));
+                node = Some(self.trie_child(node.unwrap_or(0), id));
+            }
+            if let Some(node) = node {
+                self.add_hit(node, entry, rule);
+            }
+            return;
+        }
         let toks = Self::phrase_tokens(phrase);
         let ids: Vec<TokId> = toks.iter().map(|t| self.intern(t)).collect();
         self.add_phrase_ids(&ids, entry, rule);
@@ -717,16 +1107,22 @@ impl Lexicon {
         }
         let mut node = 0u32;
         for &id in ids {
-            node = match self.edges.get(&(node, id)) {
-                Some(&n) => n,
-                None => {
-                    let n = self.node_hits.len() as u32;
-                    self.node_hits.push(Vec::new());
-                    self.edges.insert((node, id), n);
-                    n
-                }
-            };
+            node = self.trie_child(node, id);
         }
+        self.add_hit(node, entry, rule);
+    }
+
+    /// The trie node after `node` on token `id`, made when new.
+    fn trie_child(&mut self, node: u32, id: TokId) -> u32 {
+        let nodes = &mut self.node_hits;
+        *self.edges.entry((node, id)).or_insert_with(|| {
+            nodes.push(Vec::new());
+            (nodes.len() - 1) as u32
+        })
+    }
+
+    /// Record that the phrase ending at `node` names `entry` (once per entry).
+    fn add_hit(&mut self, node: u32, entry: Entry, rule: Rule) {
         let hits = &mut self.node_hits[node as usize];
         if !hits.iter().any(|h| h.entry == entry) {
             hits.push(Hit { entry, rule });
@@ -763,7 +1159,7 @@ impl Lexicon {
     fn load_countries(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "ISO3 | name | other names | adjectives | seats", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "ISO3 | name | other names | adjectives | seats", ln)? else {
                 continue;
             };
             let iso = f[0];
@@ -796,7 +1192,7 @@ impl Lexicon {
     fn load_implied(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 4, "CODE PREFIX | side | ROLE | whose country", ln)? else {
+            let Some(f) = self.expect_fields::<4>(line, file, "CODE PREFIX | side | ROLE | whose country", ln)? else {
                 continue;
             };
             if f[0].is_empty() || !f[0].bytes().all(|b| b.is_ascii_digit()) {
@@ -834,7 +1230,7 @@ impl Lexicon {
     fn load_regions(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 1, "region names", ln)? else {
+            let Some(f) = self.expect_fields::<1>(line, file, "region names", ln)? else {
                 continue;
             };
             for p in phrases(f[0]) {
@@ -847,7 +1243,7 @@ impl Lexicon {
     fn load_organisations(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "CODE | country | role | name | other names", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "CODE | country | role | name | other names", ln)? else {
                 continue;
             };
             if f[0].is_empty() || f[3].is_empty() {
@@ -874,15 +1270,14 @@ impl Lexicon {
     fn load_people(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "name | other names | code | from | to", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "name | other names | code | from | to", ln)? else {
                 continue;
             };
-            let fname = &self.files[file as usize].clone();
             if f[0].is_empty() || f[2].is_empty() {
                 return Err(self.err(file, ln, "the name and code fields must not be empty"));
             }
-            let from = parse_date(f[3], fname, ln)?;
-            let to = parse_date(f[4], fname, ln)?;
+            let from = parse_date(f[3], &self.files[file as usize], ln)?;
+            let to = parse_date(f[4], &self.files[file as usize], ln)?;
             if let (Some(a), Some(b)) = (from, to) {
                 if b <= a {
                     return Err(self.err(file, ln, format!("term ends ({b}) before it starts ({a})")));
@@ -910,7 +1305,7 @@ impl Lexicon {
     fn load_roles(&mut self, text: &str, file: u16, modifiers: bool) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 2, "ROLE | words", ln)? else {
+            let Some(f) = self.expect_fields::<2>(line, file, "ROLE | words", ln)? else {
                 continue;
             };
             let rule = Rule { file, line: ln as u32 };
@@ -944,7 +1339,7 @@ impl Lexicon {
     fn load_irregular(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
-            let Some(f) = self.expect_fields(line, file, 5, "lemma | third person | past | participle | -ing", ln)? else {
+            let Some(f) = self.expect_fields::<5>(line, file, "lemma | third person | past | participle | -ing", ln)? else {
                 continue;
             };
             let lemma = f[0].to_lowercase();
@@ -1005,12 +1400,14 @@ impl Lexicon {
     }
 
     fn load_verbs(&mut self, text: &str, file: u16) -> Result<(), LexiconError> {
+        let mut x = Expansions::default();
         for (i, line) in text.lines().enumerate() {
             let ln = i + 1;
             // Only the first '|' separates fields: patterns use '|' for alternatives.
-            let Some(content) = fields(line).map(|_| strip_comment(line)) else {
+            let content = strip_comment(line);
+            if content.is_empty() {
                 continue;
-            };
+            }
             let Some((code, patterns)) = content.split_once('|') else {
                 return Err(self.err(file, ln, "expected 'CODE | pattern; pattern; ...'"));
             };
@@ -1021,11 +1418,51 @@ impl Lexicon {
             }
             let rule = Rule { file, line: ln as u32 };
             for written in phrases(f[1]) {
-                let expanded = expand(written).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
-                for p in &expanded {
-                    self.add_pattern(code, p, rule).map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
-                }
+                let added = match Shorthand::parse(written) {
+                    Some(sh) => self.add_shorthand(code, &sh, rule, &mut x),
+                    None => expand(written).and_then(|expanded| expanded.iter().try_for_each(|p| self.add_pattern(code, p, rule))),
+                };
+                added.map_err(|m| self.err(file, ln, format!("pattern '{written}': {m}")))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Add the patterns a written pattern expands to, in order. Each distinct word
+    /// is read into items once, the first time an expansion uses it, so that
+    /// tokens and verbs are interned in the order reading the expansions one by
+    /// one would intern them (token ids do not depend on how the shorthand is
+    /// expanded), and the first bad word of the first expansion that has one is
+    /// the error.
+    fn add_shorthand(&mut self, code: &str, sh: &Shorthand, rule: Rule, x: &mut Expansions) -> Result<(), String> {
+        sh.expand_into(x)?;
+        self.patterns.reserve(x.ends.len());
+        let mut start = 0;
+        for i in 0..x.ends.len() {
+            let end = x.ends[i] as usize;
+            let mut len = 0;
+            for k in start..end {
+                let w = x.words[k] as usize;
+                let (a, b) = match x.parsed[w] {
+                    Some(range) => range,
+                    None => {
+                        let a = x.items.len() as u32;
+                        self.parse_word(sh.words[w], &mut x.items)?;
+                        let range = (a, x.items.len() as u32);
+                        x.parsed[w] = Some(range);
+                        range
+                    }
+                };
+                len += (b - a) as usize;
+            }
+            let mut items = Vec::with_capacity(len);
+            for &w in &x.words[start..end] {
+                let (a, b) = x.parsed[w as usize].unwrap_or_default();
+                items.extend_from_slice(&x.items[a as usize..b as usize]);
+            }
+            let pattern = Self::finish_pattern(code, items, rule)?;
+            self.patterns.push(pattern);
+            start = end;
         }
         Ok(())
     }
@@ -1036,51 +1473,78 @@ impl Lexicon {
         Ok(())
     }
 
+    /// A pattern from one expansion of a written pattern (its words separated by
+    /// white space).
     fn parse_pattern(&mut self, code: &str, p: &str, rule: Rule) -> Result<Pattern, String> {
         let mut items = Vec::new();
         for word in p.split_whitespace() {
-            match word {
-                "$" => items.push(Item::Target),
-                "+" => items.push(Item::Source),
-                "_" => items.push(Item::Any),
-                w if w.starts_with('{') => {
-                    let lemma =
-                        w.strip_prefix('{').and_then(|w| w.strip_suffix('}')).ok_or_else(|| format!("'{w}' has unbalanced braces"))?;
-                    if lemma.is_empty() || lemma.contains(['{', '}']) {
-                        return Err(format!("'{w}' is not a verb lemma in braces"));
-                    }
-                    let l = self.lemma(&lemma.to_lowercase());
-                    items.push(Item::Verb(l));
+            self.parse_word(word, &mut items)?;
+        }
+        Self::finish_pattern(code, items, rule)
+    }
+
+    /// The items of one word of a pattern, appended to `items`.
+    fn parse_word(&mut self, word: &str, items: &mut Vec<Item>) -> Result<(), String> {
+        match word {
+            "$" => items.push(Item::Target),
+            "+" => items.push(Item::Source),
+            "_" => items.push(Item::Any),
+            w if w.starts_with('{') => {
+                let lemma = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')).ok_or_else(|| format!("'{w}' has unbalanced braces"))?;
+                if lemma.is_empty() || lemma.contains(['{', '}']) {
+                    return Err(format!("'{w}' is not a verb lemma in braces"));
                 }
-                w if w.contains(['{', '}']) => return Err(format!("'{w}' has unbalanced braces")),
-                "'s" | "’s" => {
-                    let id = self.intern("'s");
+                let l = self.lemma(&lemma.to_lowercase());
+                items.push(Item::Verb(l));
+            }
+            w if w.contains(['{', '}']) => return Err(format!("'{w}' has unbalanced braces")),
+            "'s" | "’s" => {
+                let id = self.intern("'s");
+                items.push(Item::Word(id));
+            }
+            // A plain lowercase word is one token as it stands; anything else
+            // ("U.S.", "al-Qaida", "G-20") is tokenised like text.
+            w if w.bytes().all(|b| b.is_ascii_lowercase()) => {
+                let id = self.intern(w);
+                items.push(Item::Word(id));
+            }
+            w => {
+                for t in Self::phrase_tokens(w) {
+                    let id = self.intern(&t);
                     items.push(Item::Word(id));
-                }
-                // A plain lowercase word is one token as it stands; anything else
-                // ("U.S.", "al-Qaida", "G-20") is tokenised like text.
-                w if w.bytes().all(|b| b.is_ascii_lowercase()) => {
-                    let id = self.intern(w);
-                    items.push(Item::Word(id));
-                }
-                w => {
-                    for t in Self::phrase_tokens(w) {
-                        let id = self.intern(&t);
-                        items.push(Item::Word(id));
-                    }
                 }
             }
         }
-        let anchor =
-            items.iter().position(|i| matches!(i, Item::Verb(_))).or_else(|| items.iter().position(|i| matches!(i, Item::Word(_))));
-        let Some(anchor) = anchor else {
+        Ok(())
+    }
+
+    /// Check a pattern's items and find its anchor (its first verb, else its first
+    /// word).
+    fn finish_pattern(code: &str, items: Vec<Item>, rule: Rule) -> Result<Pattern, String> {
+        // One pass over the items (this runs for every expansion).
+        let (mut first_verb, mut first_word, mut targets, mut sources, mut weight) = (None, None, 0, 0, 0);
+        for (k, item) in items.iter().enumerate() {
+            match item {
+                Item::Verb(_) => {
+                    first_verb = first_verb.or(Some(k));
+                    weight += 1;
+                }
+                Item::Word(_) => {
+                    first_word = first_word.or(Some(k));
+                    weight += 1;
+                }
+                Item::Target => targets += 1,
+                Item::Source => sources += 1,
+                _ => {}
+            }
+        }
+        let Some(anchor) = first_verb.or(first_word) else {
             return Err("needs at least one word or {verb}".to_string());
         };
-        if items.iter().filter(|i| **i == Item::Target).count() > 1 || items.iter().filter(|i| **i == Item::Source).count() > 1 {
+        if targets > 1 || sources > 1 {
             return Err("at most one $ and one +".to_string());
         }
-        let verbal = items.iter().any(|i| matches!(i, Item::Verb(_)));
-        let weight = items.iter().filter(|i| matches!(i, Item::Word(_) | Item::Verb(_))).count();
+        let verbal = first_verb.is_some();
         Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
@@ -1146,8 +1610,26 @@ impl Lexicon {
     /// the patterns are loaded, since a key is chosen among all of an anchor's
     /// patterns.
     pub(crate) fn index_patterns(&mut self) {
+        // The words and verbs each pattern needs besides its anchor, each once,
+        // computed once into one array (pattern i's are keys[ends[i - 1]..ends[i]])
+        // rather than collected into a vector twice per pattern.
+        let mut keys: Vec<Key> = Vec::with_capacity(self.patterns.len() * 3);
+        let mut ends: Vec<u32> = Vec::with_capacity(self.patterns.len());
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
         for (i, p) in self.patterns.iter().enumerate() {
+            let start = keys.len();
+            for (k, item) in p.items.iter().enumerate() {
+                let term = match *item {
+                    Item::Word(w) => KeyTerm::Word(w),
+                    Item::Verb(v) => KeyTerm::Verb(v),
+                    _ => continue,
+                };
+                let key = Key { term, after: k > p.anchor };
+                if k != p.anchor && !keys[start..].contains(&key) {
+                    keys.push(key);
+                }
+            }
+            ends.push(keys.len() as u32);
             let anchor = match p.items[p.anchor] {
                 Item::Word(w) => Anchor::Word(w),
                 Item::Verb(v) => Anchor::Verb(v),
@@ -1155,35 +1637,34 @@ impl Lexicon {
             };
             by_anchor.entry(anchor).or_default().push(i as u32);
         }
-        // The words and verbs a pattern needs besides its anchor, each once.
-        let keys = |p: &Pattern| {
-            let mut keys: Vec<Key> = Vec::new();
-            for (i, item) in p.items.iter().enumerate() {
-                let term = match *item {
-                    Item::Word(w) => KeyTerm::Word(w),
-                    Item::Verb(v) => KeyTerm::Verb(v),
-                    _ => continue,
-                };
-                let key = Key { term, after: i > p.anchor };
-                if i != p.anchor && !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-            keys
+        let keys_of = |i: u32| {
+            let start = if i == 0 { 0 } else { ends[i as usize - 1] as usize };
+            &keys[start..ends[i as usize] as usize]
         };
+        // How many of an anchor's patterns share each key: counted in an array
+        // indexed by token id (then by lemma after the last token) and side, rather
+        // than in a map, and set back to zero after each anchor.
+        let words = self.vocab.len();
+        let slot = |k: &Key| {
+            let base = match k.term {
+                KeyTerm::Word(w) => w as usize,
+                KeyTerm::Verb(v) => words + v as usize,
+            };
+            base * 2 + k.after as usize
+        };
+        let mut shared = vec![0u32; (words + self.lemmas.len()) * 2];
         let mut anchors = HashMap::default();
         for (anchor, ids) in by_anchor {
-            let mut shared: HashMap<Key, u32> = HashMap::default();
             for &i in &ids {
-                for k in keys(&self.patterns[i as usize]) {
-                    *shared.entry(k).or_default() += 1;
+                for k in keys_of(i) {
+                    shared[slot(k)] += 1;
                 }
             }
             let mut entry = Anchored::default();
-            for i in ids {
+            for &i in &ids {
                 let p = &self.patterns[i as usize];
-                if let Some(key) = keys(p).into_iter().min_by_key(|k| shared[k]) {
-                    entry.keyed.entry(key).or_default().push(i);
+                if let Some(key) = keys_of(i).iter().min_by_key(|k| shared[slot(k)]) {
+                    entry.keyed.entry(*key).or_default().push(i);
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
                     for &w in self.sets[*set as usize].by_first.keys() {
@@ -1191,6 +1672,11 @@ impl Lexicon {
                     }
                 } else {
                     entry.open.push(i);
+                }
+            }
+            for &i in &ids {
+                for k in keys_of(i) {
+                    shared[slot(k)] = 0;
                 }
             }
             entry.mask = entry.keyed.keys().fold(0, |m, k| m | k.bit());
@@ -1376,6 +1862,184 @@ mod tests {
         assert!(expand("a ~9 b").is_err());
     }
 
+    /// The expansions [`Shorthand`] makes, as `expand` writes them; `None` when it
+    /// leaves the pattern to `expand`.
+    fn shorthand(p: &str) -> Option<Result<Vec<String>, String>> {
+        let sh = Shorthand::parse(p)?;
+        let mut x = Expansions::default();
+        let words = |x: &Expansions, i: usize| x.leaf(i).iter().map(|&w| sh.words[w as usize]).collect::<Vec<_>>().join(" ");
+        Some(sh.expand_into(&mut x).map(|()| (0..x.ends.len()).map(|i| words(&x, i)).collect()))
+    }
+
+    #[test]
+    fn shorthand_expands_like_expand() {
+        let cases = [
+            "{speak} (with|to) $ [by phone]",
+            "{hold} ~0-2 talks (with $|)",
+            "((a|b)|c) d",
+            "((a|b)|a) (b|)",
+            "(a|a|b)",
+            "x(a|b)y [c]z",
+            "[a (b|c) [d]] e",
+            "(~0-1 a|b ~2) c ~1-2 d",
+            "a ~0 b",
+            "(|) a",
+            "( | )",
+            "{agree} to {hold} ~0-2 (talks|meeting|summit|negotiations|consultations)",
+            "al-Qaida [’s] (U.S.|G-20) _ $",
+        ];
+        for p in cases {
+            assert_eq!(shorthand(p), Some(expand(p)), "{p}");
+        }
+        // `expand` checks its limit before each expansion: 513 distinct ones are
+        // fine when the 513th is the last, an error when another follows.
+        let alts = |n: usize, w: &str| format!("({})", (0..n).map(|i| format!("{w}{i}")).collect::<Vec<_>>().join("|"));
+        let at_limit = format!("{} {} {} {}", alts(3, "a"), alts(3, "b"), alts(3, "c"), alts(19, "d"));
+        assert_eq!(expand(&at_limit).map(|e| e.len()), Ok(513));
+        assert_eq!(shorthand(&at_limit), Some(expand(&at_limit)));
+        let over = format!("{at_limit} [e]");
+        assert!(expand(&over).is_err());
+        assert_eq!(shorthand(&over), Some(expand(&over)));
+        // Malformed or unusual shorthand is left to `expand`.
+        for p in ["{hold} (talks", "a ~9 b", "a) b", "(a [b) c]", "a | b", "[a|b]", "a~1 b", "~1x", "~", "~2-1", "~1-2-3"] {
+            assert_eq!(shorthand(p), None, "{p}");
+        }
+    }
+
+    /// A small deterministic random number generator for the tests (an LCG).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    /// A random well-formed written pattern: words, gaps, alternatives (some
+    /// empty, some repeated) and optional words, nested, with or without spaces
+    /// around the brackets. At most `budget` groups and gaps, since both
+    /// expansions go through every combination of choices.
+    fn random_pattern(r: &mut Lcg, depth: usize, budget: &mut usize, out: &mut String) {
+        for _ in 0..1 + r.below(4) {
+            let sp = if r.below(3) == 0 { "" } else { " " };
+            let kind = r.below(if depth < 3 { 7 } else { 4 });
+            if kind >= 3 {
+                if *budget == 0 {
+                    continue;
+                }
+                *budget -= 1;
+            }
+            match kind {
+                0..=2 => out.push_str(["a", "b", "_", "$", "{x}"][r.below(5)]),
+                3 => out.push_str(["~0-1", "~2", "~1-3", "~0"][r.below(4)]),
+                4 | 5 => {
+                    out.push_str(sp);
+                    out.push('(');
+                    for k in 0..1 + r.below(3) {
+                        if k > 0 {
+                            out.push('|');
+                        }
+                        if r.below(4) > 0 {
+                            random_pattern(r, depth + 1, budget, out);
+                        }
+                    }
+                    out.push(')');
+                }
+                _ => {
+                    out.push_str(sp);
+                    out.push('[');
+                    random_pattern(r, depth + 1, budget, out);
+                    out.push(']');
+                }
+            }
+            out.push(' ');
+        }
+    }
+
+    #[test]
+    fn shorthand_matches_expand_on_random_patterns() {
+        let mut r = Lcg(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let mut p = String::new();
+            random_pattern(&mut r, 0, &mut 7, &mut p);
+            assert_eq!(shorthand(&p), Some(expand(&p)), "{p:?}");
+        }
+        // Random strings of the shorthand's pieces, mostly malformed: whatever
+        // `Shorthand` takes it must expand exactly as `expand` does.
+        const PIECES: &[&str] = &["a", "b", "_", "(", ")", "[", "]", "|", " ", "~0-1", "~2", "~", "x(", ")y"];
+        for _ in 0..20_000 {
+            let len = 1 + r.below(12);
+            let p: String = (0..len).map(|_| PIECES[r.below(PIECES.len())]).collect();
+            if let Some(got) = shorthand(&p) {
+                assert_eq!(got, expand(&p), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_patterns_all_take_the_fast_expansion() {
+        for (path, text) in crate::embedded::FILES
+            .iter()
+            .filter(|(p, _)| p.contains("/verbs/") && p.rsplit('/').next().is_some_and(|n| n.as_bytes()[0].is_ascii_digit()))
+        {
+            for line in text.lines() {
+                let Some((_, patterns)) = strip_comment(line).split_once('|') else { continue };
+                for p in phrases(patterns) {
+                    assert_eq!(shorthand(p), Some(expand(p)), "{path}: {p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_phrases_are_tokenised_like_text() {
+        let phrases = [
+            "Shigeru Ishiba",
+            "US",
+            "U S",
+            "WHO",
+            "IT",
+            "G20",
+            "G-20 summit",
+            "F-16",
+            "Kim Jong-un",
+            "Port-au-Prince",
+            "ASEAN-led",
+            "Co-operative Republic of Guyana",
+            "2016 election",
+            "1990s",
+            "1st",
+            "3rd Army",
+            "No 10",
+            "5G",
+            "iPhone",
+            "x1Y2",
+            "  two  spaces ",
+            "AB-CD",
+            "A",
+            "10-16",
+            "3D-printed",
+            "x-",
+            "-x",
+            "a--b",
+            "a - b",
+            "U.S.",
+            "Abe 's",
+            "Bogotá",
+        ];
+        let mut plain = 0;
+        for p in phrases {
+            if is_plain_phrase(p) {
+                plain += 1;
+                let mut buf = [0u8; PLAIN_MAX];
+                let keys: Vec<String> = p.split(' ').filter(|w| !w.is_empty()).map(|w| plain_key(w, &mut buf).to_string()).collect();
+                assert_eq!(keys, Lexicon::phrase_tokens(p), "{p}");
+            }
+        }
+        assert_eq!(plain, 23);
+    }
+
     #[test]
     fn plurals() {
         assert_eq!(plural("minister").as_deref(), Some("ministers"));
@@ -1387,10 +2051,12 @@ mod tests {
 
     #[test]
     fn fields_strip_comments_but_not_hashes_inside_words() {
-        assert_eq!(fields("  # a comment"), None);
-        assert_eq!(fields(""), None);
-        assert_eq!(fields("041 | {speak} with $  # phone"), Some(vec!["041", "{speak} with $"]));
-        assert_eq!(fields("C# | x"), Some(vec!["C#", "x"]));
+        assert_eq!(fields::<2>("  # a comment"), None);
+        assert_eq!(fields::<2>(""), None);
+        assert_eq!(fields::<2>("041 | {speak} with $  # phone"), Some((["041", "{speak} with $"], 2)));
+        assert_eq!(fields::<2>("C# | x"), Some((["C#", "x"], 2)));
+        assert_eq!(fields::<2>("a | b | c"), Some((["a", "b"], 3)));
+        assert_eq!(fields::<2>("a"), Some((["a", ""], 1)));
     }
 
     fn tiny() -> Lexicon {
