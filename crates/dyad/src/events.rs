@@ -342,7 +342,7 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
     let mut matches: Vec<(Match, u32)> = Vec::new();
     let mut candidates = Vec::new();
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
-        let Some(id) = *id else { continue };
+        let Some(id) = id.filter(|&id| lex.may_anchor(id)) else { continue };
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
             continue;
         }

@@ -266,6 +266,13 @@ pub enum KeyTerm {
     Verb(u32),
 }
 
+/// [`Lexicon::token_roles`]: the token may anchor a pattern.
+const TOKEN_ANCHOR: u8 = 1;
+/// ... it is a pattern's key word.
+const TOKEN_KEY_WORD: u8 = 2;
+/// ... it is a form of a verb that is a pattern's key.
+const TOKEN_KEY_VERB: u8 = 4;
+
 /// A pattern's key: a term, and whether it comes after the anchor or before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Key {
@@ -329,12 +336,12 @@ pub struct Lexicon {
     pub sets: Vec<PhraseSet>,
     pub implied: Vec<Implied>,
     anchors: HashMap<Anchor, Anchored>,
-    /// Is this token id (resp. verb lemma) the key of some pattern? Most words of
-    /// a sentence are not, and this spares looking them up under every anchor.
-    key_words: Vec<bool>,
+    /// Is this token id the key of some pattern, or a form of a verb that is, and
+    /// can it anchor a pattern? Most words of a sentence are none of these, and
+    /// this spares looking them up under every anchor. Bits `TOKEN_*`.
+    token_roles: Vec<u8>,
+    /// Is this verb lemma the key of some pattern?
     key_verbs: Vec<bool>,
-    /// Can this token id anchor any pattern (as a word, or a form of a verb)?
-    anchor_words: Vec<bool>,
     /// Verb lemmas by index.
     pub lemmas: Vec<String>,
     lemma_ids: HashMap<String, u32>,
@@ -1551,8 +1558,12 @@ impl Lexicon {
     /// The terms token `id` can be as a pattern's key (see [`Anchored`]); most
     /// tokens are none. Find them once per sentence for [`Lexicon::patterns_at`].
     pub fn key_terms(&self, id: TokId, mut f: impl FnMut(KeyTerm)) {
-        if self.key_words.get(id as usize).copied().unwrap_or(false) {
+        let roles = self.token_roles.get(id as usize).copied().unwrap_or(0);
+        if roles & TOKEN_KEY_WORD != 0 {
             f(KeyTerm::Word(id));
+        }
+        if roles & TOKEN_KEY_VERB == 0 {
+            return;
         }
         for (lemma, _) in self.verb_forms(id) {
             if self.key_verbs.get(*lemma as usize).copied().unwrap_or(false) {
@@ -1561,12 +1572,17 @@ impl Lexicon {
         }
     }
 
+    /// Can token `id` anchor any pattern (as a word, or a form of a verb)?
+    pub fn may_anchor(&self, id: TokId) -> bool {
+        self.token_roles.get(id as usize).is_some_and(|r| r & TOKEN_ANCHOR != 0)
+    }
+
     /// The patterns that may match anchored on token `id`, given the key terms of
     /// the sentence before it and after it, into `out` (cleared first), in index
     /// order and each once.
     pub fn patterns_at(&self, id: TokId, before: &[KeyTerm], after: &[KeyTerm], out: &mut Vec<u32>) {
         out.clear();
-        if !self.anchor_words.get(id as usize).copied().unwrap_or(false) {
+        if !self.may_anchor(id) {
             return;
         }
         let mut keyed = false;
@@ -1683,25 +1699,31 @@ impl Lexicon {
             anchors.insert(anchor, entry);
         }
         self.anchors = anchors;
-        self.anchor_words = vec![false; self.vocab.len()];
-        for anchor in self.anchors.keys() {
+        let mut roles = vec![0u8; self.vocab.len()];
+        let mut key_verbs = vec![false; self.lemmas.len()];
+        for (anchor, entry) in &self.anchors {
             if let Anchor::Word(w) = *anchor {
-                self.anchor_words[w as usize] = true;
+                roles[w as usize] |= TOKEN_ANCHOR;
+            }
+            for key in entry.keyed.keys() {
+                match key.term {
+                    KeyTerm::Word(w) => roles[w as usize] |= TOKEN_KEY_WORD,
+                    KeyTerm::Verb(v) => key_verbs[v as usize] = true,
+                }
             }
         }
         for (tok, forms) in self.verb_forms.iter().enumerate() {
-            if forms.iter().any(|(lemma, _)| self.anchors.contains_key(&Anchor::Verb(*lemma))) {
-                self.anchor_words[tok] = true;
+            for (lemma, _) in forms {
+                if self.anchors.contains_key(&Anchor::Verb(*lemma)) {
+                    roles[tok] |= TOKEN_ANCHOR;
+                }
+                if key_verbs[*lemma as usize] {
+                    roles[tok] |= TOKEN_KEY_VERB;
+                }
             }
         }
-        self.key_words = vec![false; self.vocab.len()];
-        self.key_verbs = vec![false; self.lemmas.len()];
-        for key in self.anchors.values().flat_map(|a| a.keyed.keys()) {
-            match key.term {
-                KeyTerm::Word(w) => self.key_words[w as usize] = true,
-                KeyTerm::Verb(v) => self.key_verbs[v as usize] = true,
-            }
-        }
+        self.token_roles = roles;
+        self.key_verbs = key_verbs;
     }
 
     /// Is the token a form of some verb the lexicon knows?
