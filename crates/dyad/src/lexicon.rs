@@ -1100,6 +1100,9 @@ impl Lexicon {
     fn add_hit(&mut self, node: u32, entry: Entry, rule: Rule) {
         let hits = &mut self.node_hits[node as usize];
         if !hits.iter().any(|h| h.entry == entry) {
+            // Nearly every phrase names one thing: room for one hit, not the
+            // four a first push would make (tens of thousands of nodes).
+            hits.reserve_exact(1);
             hits.push(Hit { entry, rule });
         }
     }
