@@ -7,6 +7,15 @@
 //! `rule` field: a user who disagrees with an event can open that line and fix it.
 //! This module owns parsing and compiling; recognising mentions in a sentence is
 //! [`crate::actors`]'s job, matching triggers [`crate::events`]'s.
+//!
+//! Loading is part of every `dyad code` run (the built-in lexicon expands to some
+//! 60,000 patterns), so it avoids work per entry where the result is the same:
+//! the pattern shorthand is expanded as word indices rather than strings
+//! (`Shorthand`), actor phrases of plain words skip the tokeniser
+//! (`is_plain_phrase`), and the patterns are indexed without a vector or map per
+//! pattern. "The same" is strict: patterns come out in the same order (it
+//! decides ties), with the same token ids and trie nodes, and tests hold each
+//! short cut to the general path it stands for ([`expand`], `text::analyse`).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
@@ -417,7 +426,7 @@ const MAX_EXPANSIONS: usize = 512;
 /// This is the definition of the shorthand: the order of the expansions (which
 /// decides ties between equally long patterns) and the error messages are this
 /// function's. Loading does not call it for well-formed patterns, though: it
-/// expands them as word ids with [`Shorthand`], which gives the same expansions in
+/// expands them as word ids with `Shorthand`, which gives the same expansions in
 /// the same order without building a string for each, and falls back to this for
 /// anything unusual.
 pub fn expand(p: &str) -> Result<Vec<String>, String> {
@@ -1132,6 +1141,9 @@ impl Lexicon {
     fn add_hit(&mut self, node: u32, entry: Entry, rule: Rule) {
         let hits = &mut self.node_hits[node as usize];
         if !hits.iter().any(|h| h.entry == entry) {
+            // Nearly every phrase names one thing: room for one hit, not the
+            // four a first push would make (tens of thousands of nodes).
+            hits.reserve_exact(1);
             hits.push(Hit { entry, rule });
         }
     }
