@@ -85,6 +85,12 @@ CORES=$(nproc 2>/dev/null || echo 1)
 if [ "$CORES" -lt 2 ]; then
     echo "bench: note: this machine has $CORES core(s), so --jobs 2 cannot scale here"
 fi
+# Other work skews every figure, and the scaling most: where the kernel shares the
+# CPU between sessions (autogroup), --jobs 2 gets no more of it than --jobs 1.
+LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$LOAD" 'BEGIN { exit !(l >= 0.5) }'; then
+    echo "bench: note: the machine is busy (load average $LOAD): the times will be high and the scaling low"
+fi
 
 # Each command is run without a shell (-N); hyperfine discards its output.
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/runs.json" \
