@@ -88,6 +88,12 @@ CORES=$(nproc 2>/dev/null || echo 1)
 if [ "$CORES" -lt 2 ]; then
     echo "bench: note: this machine has $CORES core(s), so --jobs 2 cannot scale here"
 fi
+# Other work skews every figure, and the scaling most: where the kernel shares the
+# CPU between sessions (autogroup), --jobs 2 gets no more of it than --jobs 1.
+LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$LOAD" 'BEGIN { exit !(l >= 0.5) }'; then
+    echo "bench: note: the machine is busy (load average $LOAD): the times will be high and the scaling low"
+fi
 
 # Each command is run without a shell (-N); hyperfine discards its output.
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/runs.json" \
@@ -116,22 +122,24 @@ runs, load, sentences = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rss = {"builtin": sys.argv[4], "phoenix": sys.argv[5], "jobs2": sys.argv[6]}
 t = {r["command"]: r for f in (runs, load) for r in json.load(open(f))["results"]}
 mean = {k: r["mean"] for k, r in t.items()}
+best = {k: r["min"] for k, r in t.items()}
 sd = {k: r.get("stddev") or 0.0 for k, r in t.items()}
 
 def mb(kb):
     return f"{int(kb) / 1024:.0f} MB" if kb.isdigit() else "?"
 
 print()
-print(f"dyad code on {sentences:,} sentences (whole process, lexicon load included; mean of the runs):")
+print(f"dyad code on {sentences:,} sentences (whole process, lexicon load included; mean of the runs, and the best run")
+print("for a machine shared with other work):")
 for name, cores, what in [
     ("builtin", 1, "--jobs 1, built-in lexicon"),
     ("phoenix", 1, "--jobs 1, Phoenix dictionaries (--dict-only)"),
     ("jobs2", 2, "--jobs 2, built-in lexicon"),
     ("floor", 1, "tokenise only (the floor)"),
 ]:
-    per_core = sentences / mean[name] / cores
-    print(f"  {what:46} {mean[name]:7.2f} s ± {sd[name]:.2f}   {per_core:10,.0f} sentences/s per core")
-print(f"  scaling, --jobs 2 over --jobs 1:              {mean['builtin'] / mean['jobs2']:.2f}x")
+    print(f"  {what:46} {mean[name]:6.2f} s ± {sd[name]:.2f} (best {best[name]:5.2f} s)  "
+          f"{sentences / mean[name] / cores:9,.0f} sentences/s per core (best {sentences / best[name] / cores:,.0f})")
+print(f"  scaling, --jobs 2 over --jobs 1: {mean['builtin'] / mean['jobs2']:.2f}x (best runs {best['builtin'] / best['jobs2']:.2f}x)")
 print(f"  builtin at {mean['floor'] / mean['builtin']:.1%} of the floor's speed ({mean['builtin'] / mean['floor']:.1f}x its time); "
       f"phoenix at {mean['floor'] / mean['phoenix']:.1%} ({mean['phoenix'] / mean['floor']:.1f}x)")
 print(f"  lexicon load (dyad code on one document): built-in {mean['load-builtin'] * 1000:.0f} ms, "
