@@ -1242,7 +1242,7 @@ fn seq_until(chars: &[char], i: &mut usize, stop: Option<char>, dialect: Dialect
             "^" => El::Skip,
             _ if w.starts_with('&') => El::Set(w[1..].trim_end_matches('_').to_uppercase()),
             _ => {
-                let text = w.replace('~', "");
+                let text = if w.contains('~') { w.replace('~', "") } else { w };
                 if text.is_empty() {
                     return Ok(());
                 }
