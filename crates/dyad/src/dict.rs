@@ -1242,7 +1242,7 @@ fn seq_until(chars: &[char], i: &mut usize, stop: Option<char>, dialect: Dialect
             "^" => El::Skip,
             _ if w.starts_with('&') => El::Set(w[1..].trim_end_matches('_').to_uppercase()),
             _ => {
-                let text = w.replace('~', "");
+                let text = if w.contains('~') { w.replace('~', "") } else { w };
                 if text.is_empty() {
                     return Ok(());
                 }
@@ -2181,6 +2181,10 @@ FOOTBALL
         let lines = clean_lines("a # b\n<!-- c\nd -->\ne <!-- f --> g\n[###] ; h\n\n  # i\nj ; k\n", &mut parse("t.verbs.txt", ""));
         let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
         assert_eq!(got, [(1, "a"), (4, "e   g"), (5, "[###]"), (8, "j")]);
+        // Lines end at '\n' or "\r\n", the first may start with a byte-order mark.
+        let lines = clean_lines("\u{feff}[A];b # c\r\n\r\nd\r", &mut parse("t.verbs.txt", ""));
+        let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();
+        assert_eq!(got, [(1, "[A]"), (3, "d")]);
         // A comment opened after a '#' still runs to its end.
         let lines = clean_lines("a # b <!-- c\nd -->\ne\n", &mut parse("t.verbs.txt", ""));
         let got: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, &l[..])).collect();

@@ -1638,26 +1638,8 @@ impl Lexicon {
     /// the patterns are loaded, since a key is chosen among all of an anchor's
     /// patterns.
     pub(crate) fn index_patterns(&mut self) {
-        // The words and verbs each pattern needs besides its anchor, each once,
-        // computed once into one array (pattern i's are keys[ends[i - 1]..ends[i]])
-        // rather than collected into a vector twice per pattern.
-        let mut keys: Vec<Key> = Vec::with_capacity(self.patterns.len() * 3);
-        let mut ends: Vec<u32> = Vec::with_capacity(self.patterns.len());
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
         for (i, p) in self.patterns.iter().enumerate() {
-            let start = keys.len();
-            for (k, item) in p.items.iter().enumerate() {
-                let term = match *item {
-                    Item::Word(w) => KeyTerm::Word(w),
-                    Item::Verb(v) => KeyTerm::Verb(v),
-                    _ => continue,
-                };
-                let key = Key { term, after: k > p.anchor };
-                if k != p.anchor && !keys[start..].contains(&key) {
-                    keys.push(key);
-                }
-            }
-            ends.push(keys.len() as u32);
             let anchor = match p.items[p.anchor] {
                 Item::Word(w) => Anchor::Word(w),
                 Item::Verb(v) => Anchor::Verb(v),
@@ -1665,10 +1647,6 @@ impl Lexicon {
             };
             by_anchor.entry(anchor).or_default().push(i as u32);
         }
-        let keys_of = |i: u32| {
-            let start = if i == 0 { 0 } else { ends[i as usize - 1] as usize };
-            &keys[start..ends[i as usize] as usize]
-        };
         // How many of an anchor's patterns share each key: counted in an array
         // indexed by token id (then by lemma after the last token) and side, rather
         // than in a map, and set back to zero after each anchor.
@@ -1681,17 +1659,37 @@ impl Lexicon {
             base * 2 + k.after as usize
         };
         let mut shared = vec![0u32; (words + self.lemmas.len()) * 2];
+        // The words and verbs each of the anchor's patterns needs besides the
+        // anchor, each once, computed once into one array (the k-th pattern's are
+        // keys[ends[k - 1]..ends[k]]) rather than collected into a vector twice per
+        // pattern; one anchor's at a time, so that the array stays small (all
+        // patterns' at once raised the built-in load's peak memory).
+        let (mut keys, mut ends): (Vec<Key>, Vec<u32>) = (Vec::new(), Vec::new());
         let mut anchors = HashMap::default();
         for (anchor, ids) in by_anchor {
+            keys.clear();
+            ends.clear();
             for &i in &ids {
-                for k in keys_of(i) {
-                    shared[slot(k)] += 1;
+                let (p, start) = (&self.patterns[i as usize], keys.len());
+                for (k, item) in p.items.iter().enumerate() {
+                    let term = match *item {
+                        Item::Word(w) => KeyTerm::Word(w),
+                        Item::Verb(v) => KeyTerm::Verb(v),
+                        _ => continue,
+                    };
+                    let key = Key { term, after: k > p.anchor };
+                    if k != p.anchor && !keys[start..].contains(&key) {
+                        keys.push(key);
+                        shared[slot(&key)] += 1;
+                    }
                 }
+                ends.push(keys.len() as u32);
             }
             let mut entry = Anchored::default();
-            for &i in &ids {
+            for (k, &i) in ids.iter().enumerate() {
                 let p = &self.patterns[i as usize];
-                if let Some(key) = keys_of(i).iter().min_by_key(|k| shared[slot(k)]) {
+                let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+                if let Some(key) = keys[start..ends[k] as usize].iter().min_by_key(|key| shared[slot(key)]) {
                     entry.keyed.entry(*key).or_default().push(i);
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
@@ -1702,10 +1700,8 @@ impl Lexicon {
                     entry.open.push(i);
                 }
             }
-            for &i in &ids {
-                for k in keys_of(i) {
-                    shared[slot(k)] = 0;
-                }
+            for k in &keys {
+                shared[slot(k)] = 0;
             }
             entry.mask = entry.keyed.keys().fold(0, |m, k| m | k.bit());
             anchors.insert(anchor, entry);
