@@ -280,7 +280,7 @@ pub fn mentions<'a>(
         match noun_phrase(&v, i, end, ctx, body) {
             Some((m, next)) => {
                 // Places ("in Osaka, Japan") are not antecedents of "they".
-                let place = m.start > body && LOCATIVE.contains(&v.norm(m.start - 1));
+                let place = m.start > body && LOCATIVE.contains(v.norm(m.start - 1));
                 if !place {
                     for a in &m.actors {
                         remember(ctx, a);
@@ -306,18 +306,14 @@ fn may_open_mention(v: &View, i: usize) -> bool {
     }
     let n = t.norm.as_str();
     t.kind == TokenKind::Word
-        && (PRONOUNS_SINGULAR.contains(&n)
-            || PRONOUNS_PLURAL.contains(&n)
-            || DETERMINERS.contains(&n)
-            || QUANTITY.contains(&n)
-            || n == "both")
+        && (PRONOUNS_SINGULAR.contains(n) || PRONOUNS_PLURAL.contains(n) || DETERMINERS.contains(n) || QUANTITY.contains(n) || n == "both")
 }
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.
 fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize) -> Option<(Mention, usize)> {
     let first = v.norm(i);
     // Pronouns and "the two leaders" are resolved from memory.
-    if PRONOUNS_SINGULAR.contains(&first) {
+    if PRONOUNS_SINGULAR.contains(first) {
         // A named person first; a person known only by title otherwise.
         let a = ctx
             .recent
@@ -329,7 +325,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             .clone();
         return Some((anaphor(vec![a], i, i + 1), i + 1));
     }
-    if PRONOUNS_PLURAL.contains(&first) {
+    if PRONOUNS_PLURAL.contains(first) {
         let pair = last_two(ctx, true);
         if pair.len() == 2 {
             return Some((anaphor(pair, i, i + 1), i + 1));
@@ -421,7 +417,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 }
                 let (Entry::Country(c) | Entry::Seat(c) | Entry::Adjective(c)) = h.entry else { unreachable!() };
                 let is_seat = matches!(h.entry, Entry::Seat(_));
-                if is_seat && !started && i > 0 && LOCATIVE.contains(&v.norm(i - 1)) {
+                if is_seat && !started && i > 0 && LOCATIVE.contains(v.norm(i - 1)) {
                     return None;
                 }
                 np.country = Some(c);
@@ -499,10 +495,10 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
         }
         // "at least 20", "more than 180", "about 220,000": quantity words only
         // before a number.
-        let quantity = QUANTITY.contains(&norm)
+        let quantity = QUANTITY.contains(norm)
             && j + 1 < end
             && (v.text.tokens[j + 1].kind == TokenKind::Number || matches!(v.norm(j + 1), "least" | "than"));
-        if !started && (DETERMINERS.contains(&norm) || quantity || tok.kind == TokenKind::Number) {
+        if !started && (DETERMINERS.contains(norm) || quantity || tok.kind == TokenKind::Number) {
             if norm == "the" {
                 np.definite = true;
             }
@@ -750,7 +746,7 @@ fn name_run(v: &View, j: usize, end: usize, ctx: &DocContext) -> (usize, Option<
             && !is_function_word(n)
             && !is_calendar_word(n)
             && !matches!(n, "president" | "minister" | "mr." | "mrs." | "ms.");
-        let particle = NAME_PARTICLES.contains(&n) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
+        let particle = NAME_PARTICLES.contains(n) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
         if !(is_name_word || particle) {
             break;
         }
@@ -947,7 +943,7 @@ fn finish_entity(actor: Actor, entity: usize, start: usize, end: usize) -> Menti
 /// Register a named person so later surnames, pronouns and titles find it.
 fn register(ctx: &mut DocContext, actor: &mut Actor, v: &View, name: Option<(usize, usize)>, title: Option<String>) {
     let aliases: Vec<String> = match name {
-        Some((s, e)) => (s..e).map(|k| v.norm(k).to_string()).filter(|w| w.len() > 2 && !NAME_PARTICLES.contains(&w.as_str())).collect(),
+        Some((s, e)) => (s..e).map(|k| v.norm(k).to_string()).filter(|w| w.len() > 2 && !NAME_PARTICLES.contains(w.as_str())).collect(),
         None => Vec::new(),
     };
     if aliases.is_empty() {

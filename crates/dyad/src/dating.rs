@@ -219,7 +219,7 @@ pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, en
         }
         // "the ministry said Friday", "told Reuters on Thursday": the date of the
         // telling, not of what is told.
-        if before(4).any(|k| REPORTING.contains(&norm(k))) {
+        if before(4).any(|k| REPORTING.contains(norm(k))) {
             continue;
         }
         let (from, to, distance) = if e.end <= start {
@@ -229,7 +229,7 @@ pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, en
         } else {
             (start, start, 0)
         };
-        let boundaries = (from..to).filter(|&k| BOUNDARIES.contains(&norm(k))).count();
+        let boundaries = (from..to).filter(|&k| BOUNDARIES.contains(norm(k))).count();
         let cost = distance + BOUNDARY_COST * boundaries;
         if cost <= MAX_COST && best.is_none_or(|(_, c)| cost < c) {
             best = Some((i, cost));

@@ -82,7 +82,7 @@ const PREPOSITIONS: WordList = WordList::new(&[
 ]);
 /// Is the word a preposition?
 pub fn is_preposition(w: &str) -> bool {
-    PREPOSITIONS.contains(&w)
+    PREPOSITIONS.contains(w)
 }
 
 const BE: WordList = WordList::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"]);
@@ -297,7 +297,7 @@ impl Sent<'_> {
         self.ids[k]
     }
     fn is_verb(&self, k: usize) -> bool {
-        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(&self.norm(k)) || OBJECT_CONTROL.contains(&self.norm(k))
+        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(self.norm(k)) || OBJECT_CONTROL.contains(self.norm(k))
     }
     fn is_adverb(&self, k: usize) -> bool {
         k >= self.body && k < self.end && self.adverb[k - self.body]
@@ -477,7 +477,7 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
         }
         k -= 1;
         let n = s.norm(k);
-        if DETERMINERS.contains(&n) {
+        if DETERMINERS.contains(n) {
             return true;
         }
         let t = &s.text.tokens[k];
@@ -491,8 +491,8 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
             && s.mention_at(k).is_none()
             && !n.ends_with('s')
             && !verb_form
-            && !PREPOSITIONS.contains(&n)
-            && !BE.contains(&n)
+            && !PREPOSITIONS.contains(n)
+            && !BE.contains(n)
             && !matches!(
                 n,
                 "to" | "will"
@@ -637,7 +637,7 @@ fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool, after_d
     // "an anti- Gondor parade": a verb pattern with an actor before its verb, the
     // whole after a determiner, is a noun phrase.
     let slot_before = p.items[..p.anchor].iter().any(|i| matches!(i, Item::Target | Item::Source | Item::Compound));
-    if p.verbal && slot_before && pos > s.body && DETERMINERS.contains(&s.norm(pos - 1)) {
+    if p.verbal && slot_before && pos > s.body && DETERMINERS.contains(s.norm(pos - 1)) {
         return None;
     }
     if open_target {
@@ -720,14 +720,14 @@ fn mention_ahead(s: &Sent, pos: usize, reach: usize) -> Option<usize> {
     while k < s.end && k < pos + reach {
         if let Some(m) = s.mention_at(k) {
             let start = s.mentions[m].start;
-            if start > pos && LOCATIVE.contains(&s.norm(start - 1)) {
+            if start > pos && LOCATIVE.contains(s.norm(start - 1)) {
                 k = s.mentions[m].end;
                 continue;
             }
             return Some(m);
         }
         let n = s.norm(k);
-        if BOUNDARY.contains(&n) || matches!(n, "." | "," | "who" | "which") && k > pos {
+        if BOUNDARY.contains(n) || matches!(n, "." | "," | "who" | "which") && k > pos {
             return None;
         }
         k += 1;
@@ -745,7 +745,7 @@ fn is_passive(s: &Sent, k: usize) -> bool {
     while j > s.body {
         j -= 1;
         let n = s.norm(j);
-        if BE.contains(&n) {
+        if BE.contains(n) {
             return true;
         }
         if s.is_adverb(j) || matches!(n, "not" | "never" | "been" | "reportedly" | "allegedly") {
@@ -819,7 +819,7 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
             skipped += 1;
             continue;
         }
-        if LIGHT_VERBS.contains(&n) {
+        if LIGHT_VERBS.contains(n) {
             let subj = subject(s, j);
             if subj.is_some() && subj != m.target {
                 return (actors(s, subj), target);
@@ -876,8 +876,8 @@ fn continuation(s: &Sent, t: usize) -> Option<(Vec<usize>, usize)> {
 fn governing_verb(s: &Sent, start: usize) -> Option<usize> {
     (start.saturating_sub(10).max(s.body)..start)
         .rev()
-        .take_while(|&k| !BOUNDARY.contains(&s.norm(k)) && s.norm(k) != ",")
-        .find(|&k| s.is_verb(k) || LIGHT_VERBS.contains(&s.norm(k)))
+        .take_while(|&k| !BOUNDARY.contains(s.norm(k)) && s.norm(k) != ",")
+        .find(|&k| s.is_verb(k) || LIGHT_VERBS.contains(s.norm(k)))
 }
 
 /// The mention after "by" following a passive verb.
@@ -887,7 +887,7 @@ fn by_agent(s: &Sent, from: usize) -> Vec<Actor> {
         if s.norm(k) == "by" {
             return actors(s, mention_ahead(s, k + 1, 5));
         }
-        if BOUNDARY.contains(&s.norm(k)) {
+        if BOUNDARY.contains(s.norm(k)) {
             break;
         }
         k += 1;
@@ -902,7 +902,7 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
     let mut k = v;
     while k > s.body
         && (s.is_adverb(k - 1)
-            || BE.contains(&s.norm(k - 1))
+            || BE.contains(s.norm(k - 1))
             || matches!(
                 s.norm(k - 1),
                 "has"
@@ -938,8 +938,8 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
             && n.len() > 3
             && n.ends_with('s')
             && !s.is_verb(k - 1)
-            && !PREPOSITIONS.contains(&n)
-            && !BOUNDARY.contains(&n)
+            && !PREPOSITIONS.contains(n)
+            && !BOUNDARY.contains(n)
             && !matches!(
                 n,
                 "has"
@@ -974,21 +974,21 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
             }
             return a.checked_sub(1).and_then(|x| s.mention_at(x));
         }
-        if BOUNDARY.contains(&n) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
+        if BOUNDARY.contains(n) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
             return None;
         }
         if let Some(mi) = s.mention_at(j) {
             let m = &s.mentions[mi];
             let before = m.start.checked_sub(1).filter(|&b| b >= s.body);
-            let in_pp = before.is_some_and(|b| PREPOSITIONS.contains(&s.norm(b)));
+            let in_pp = before.is_some_and(|b| PREPOSITIONS.contains(s.norm(b)));
             let after_verb = before.is_some_and(|b| {
                 let mut b = b;
                 while b > s.body && matches!(s.norm(b), "up" | "out" | "off" | "down") {
                     b -= 1;
                 }
-                s.is_verb(b) && !REPORTING.contains(&s.norm(b)) && !BE.contains(&s.norm(b))
+                s.is_verb(b) && !REPORTING.contains(s.norm(b)) && !BE.contains(s.norm(b))
             });
-            let controller = before.is_some_and(|b| OBJECT_CONTROL.contains(&s.norm(b)));
+            let controller = before.is_some_and(|b| OBJECT_CONTROL.contains(s.norm(b)));
             if in_pp || after_verb && !(infinitive && controller) {
                 k = m.start;
                 continue;
@@ -1016,7 +1016,7 @@ fn comma_ends_clause(s: &Sent, j: usize) -> bool {
         if s.norm(k) == "," {
             return !(k > s.body && s.mention_at(k - 1).is_some());
         }
-        if BOUNDARY.contains(&s.norm(k)) {
+        if BOUNDARY.contains(s.norm(k)) {
             return true;
         }
     }

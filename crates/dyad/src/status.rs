@@ -181,7 +181,7 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
     // Planned markers inside the trigger or just before it ("has booked a trip to",
     // "the upcoming summit talks").
     for k in words.iter().copied().chain(start.saturating_sub(3).max(body)..=start) {
-        if PLANNED_MARKERS.contains(&norm(k)) {
+        if PLANNED_MARKERS.contains(norm(k)) {
             note(Status::Planned, &mut found);
         }
     }
@@ -195,16 +195,16 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
         if in_trigger(k) {
             continue;
         }
-        if NEGATION.contains(&w) {
+        if NEGATION.contains(w) {
             note(Status::Negated, &mut found);
-        } else if HYPOTHETICAL.contains(&w) {
+        } else if HYPOTHETICAL.contains(w) {
             note(Status::Hypothetical, &mut found);
-        } else if FUTURE.contains(&w)
-            || PLANNED_MARKERS.contains(&w)
-            || INTENTION.contains(&w) && k + 1 < text.tokens.len() && norm(k + 1) == "to"
+        } else if FUTURE.contains(w)
+            || PLANNED_MARKERS.contains(w)
+            || INTENTION.contains(w) && k + 1 < text.tokens.len() && norm(k + 1) == "to"
         {
             note(Status::Planned, &mut found);
-        } else if !(AUX.contains(&w) || w.len() > 4 && w.ends_with("ly")) {
+        } else if !(AUX.contains(w) || w.len() > 4 && w.ends_with("ly")) {
             break;
         }
     }
@@ -215,15 +215,15 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
         k -= 1;
         steps += 1;
         let w = norm(k);
-        if CONDITIONAL.contains(&w) {
+        if CONDITIONAL.contains(w) {
             note(Status::Hypothetical, &mut found);
             break;
         }
-        if DENIAL.contains(&w) {
+        if DENIAL.contains(w) {
             note(Status::Negated, &mut found);
             break;
         }
-        if CLAUSE_START.contains(&w) {
+        if CLAUSE_START.contains(w) {
             break;
         }
     }

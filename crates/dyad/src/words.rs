@@ -44,7 +44,7 @@ impl WordList {
                 return false;
             }
         }
-        self.words.iter().any(|x| *x == w)
+        self.words.contains(&w)
     }
 
     /// The words, in the order written.
