@@ -322,7 +322,7 @@ fn implied_actor(lex: &Lexicon, ctx: &DocContext, here: &[&str], code: &str, sid
             in_sentence.map(CompactString::from).or_else(|| ctx.countries.iter().find(|c| allowed(c)).cloned())?
         }
     };
-    let name = lex.countries.iter().find(|c| c.iso == country).map(|c| c.name.clone()).unwrap_or_else(|| country.to_string());
+    let name = lex.country_by_iso(&country).map(|c| lex.countries[c as usize].name.clone()).unwrap_or_else(|| country.to_string());
     Some(Actor {
         start: at,
         end: at,

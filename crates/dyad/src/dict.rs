@@ -117,7 +117,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::coder::BLOCK;
-use crate::lexicon::{form, Country, Discard, Entry, Item, Organisation, Person, PhraseSet, Rule, Term};
+use crate::lexicon::{form, Discard, Entry, Item, Organisation, Person, PhraseSet, Rule, Term};
 use crate::{Lexicon, LexiconError};
 
 /// The file names of the full Phoenix dictionary set (verbs, actors, agents,
@@ -1351,8 +1351,6 @@ enum Tok<'s> {
 struct Loader<'l> {
     lex: &'l mut Lexicon,
     stats: DictStats,
-    /// Index of each country in the lexicon, by code.
-    countries: HashMap<String, u32>,
     /// Phrase sets made from synsets, by (file, name).
     sets: HashMap<(String, String), u32>,
     /// Scratch space for lowercasing words.
@@ -1367,11 +1365,9 @@ struct Loader<'l> {
 
 impl<'l> Loader<'l> {
     fn new(lex: &'l mut Lexicon) -> Self {
-        let countries = lex.countries.iter().enumerate().map(|(i, c)| (c.iso.clone(), i as u32)).collect();
         Loader {
             lex,
             stats: DictStats::default(),
-            countries,
             sets: HashMap::default(),
             buf: String::new(),
             ids: Vec::new(),
@@ -1520,14 +1516,11 @@ impl<'l> Loader<'l> {
     }
 
     fn add_country<'a>(&mut self, code: &str, a: Record<'a, '_>, p: &Parsed<'_>, f: u16, words: &mut Vec<(&'a str, bool)>) {
-        let (idx, named) = match self.countries.get(code) {
-            Some(&i) => (i, false),
+        let (idx, named) = match self.lex.country_by_iso(code) {
+            Some(i) => (i, false),
             None => {
-                let i = self.lex.countries.len() as u32;
                 let name = Self::record_name(a, p.dialect, words);
-                self.lex.countries.push(Country { iso: code.to_string(), name });
-                self.countries.insert(code.to_string(), i);
-                (i, true)
+                (self.lex.add_country(code, name), true)
             }
         };
         self.add_record_phrases(a, p.dialect, Entry::Country(idx), f, words, named);

@@ -333,8 +333,8 @@ pub struct Lexicon {
     /// Hits ending at each trie node (node 0 is the root).
     node_hits: Vec<Vec<Hit>>,
     pub countries: Vec<Country>,
-    /// Countries by ISO code (the first of a code), built on first use.
-    country_index: std::sync::OnceLock<HashMap<String, u32>>,
+    /// Countries by ISO code (the first of a code), kept by [`Lexicon::add_country`].
+    country_index: HashMap<String, u32>,
     pub organisations: Vec<Organisation>,
     pub people: Vec<Person>,
     people_by_name: HashMap<String, u32>,
@@ -1188,8 +1188,7 @@ impl Lexicon {
             if f[1].is_empty() {
                 return Err(self.err(file, ln, "the name field is empty"));
             }
-            let idx = self.countries.len() as u32;
-            self.countries.push(Country { iso: iso.to_string(), name: f[1].to_string() });
+            let idx = self.add_country(iso, f[1].to_string());
             let rule = Rule { file, line: ln as u32 };
             self.add_phrase(f[1], Entry::Country(idx), rule);
             for p in phrases(f[2]) {
@@ -1853,14 +1852,16 @@ impl Lexicon {
 
     /// The index in [`Lexicon::countries`] of the country with this ISO code.
     pub fn country_by_iso(&self, iso: &str) -> Option<u32> {
-        let index = self.country_index.get_or_init(|| {
-            let mut index = HashMap::default();
-            for (i, c) in self.countries.iter().enumerate() {
-                index.entry(c.iso.clone()).or_insert(i as u32);
-            }
-            index
-        });
-        index.get(iso).copied()
+        self.country_index.get(iso).copied()
+    }
+
+    /// Add a country; returns its index. The first country of an ISO code is the
+    /// one [`Lexicon::country_by_iso`] finds.
+    pub(crate) fn add_country(&mut self, iso: &str, name: String) -> u32 {
+        let i = self.countries.len() as u32;
+        self.countries.push(Country { iso: iso.to_string(), name });
+        self.country_index.entry(iso.to_string()).or_insert(i);
+        i
     }
 
     pub fn role(&self, id: RoleId) -> &str {
