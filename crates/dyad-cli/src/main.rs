@@ -325,13 +325,9 @@ fn code_into(coder: &Coder, keep: &Keep, doc: &Document, buf: &mut Vec<u8>) -> s
     let bug =
         |what: &str| Skipped::new(format!("document '{}'", doc.id), format!("{what} (a bug in dyad: please report it with the document)"));
     let events = catch_unwind(AssertUnwindSafe(|| coder.code(doc))).map_err(|_| bug("the coder failed on it"))?;
-    let start = buf.len();
     let mut n = 0;
     for e in events.iter().filter(|e| keep.keeps(e)) {
-        if let Err(err) = serde_json::to_writer(&mut *buf, e) {
-            buf.truncate(start);
-            return Err(bug(&format!("its event {} cannot be written as JSON: {err}", e.id)));
-        }
+        e.write_json(buf);
         buf.push(b'\n');
         n += 1;
     }

@@ -200,7 +200,8 @@ impl<'a> Coder<'a> {
                         label,
                         quad_class,
                         goldstein,
-                        date: date_record(&When::publication(doc.published)),
+                        // Settled once the document's lead date is known (below).
+                        date: DateRecord::default(),
                         status: status.as_str().to_string(),
                         location: None,
                         trigger: TriggerRecord {
@@ -242,13 +243,30 @@ impl<'a> Coder<'a> {
 
 fn date_record(w: &When) -> DateRecord {
     DateRecord {
-        start: w.interval.start.to_string(),
-        end: w.interval.end.to_string(),
+        start: iso_date(w.interval.start),
+        end: iso_date(w.interval.end),
         grain: w.interval.grain.as_str().to_string(),
         basis: w.basis.as_str().to_string(),
         text: w.text.clone(),
         span: w.span,
     }
+}
+
+/// `YYYY-MM-DD`, as jiff writes a date, without the formatting machinery for
+/// the years news is about (0 to 9999; jiff writes the others).
+fn iso_date(d: jiff::civil::Date) -> String {
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let digits = |n: u16, width: usize| (0..width).rev().map(move |i| (b'0' + (n / 10u16.pow(i as u32) % 10) as u8) as char);
+    let mut out = String::with_capacity(10);
+    out.extend(digits(y as u16, 4));
+    out.push('-');
+    out.extend(digits(d.month() as u16, 2));
+    out.push('-');
+    out.extend(digits(d.day() as u16, 2));
+    out
 }
 
 /// The tense of a trigger's clause, for reading its time expression: future when
@@ -353,5 +371,18 @@ fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
         role: a.role.as_ref().map(|r| r.to_string()),
         span: [start, end],
         implied_by: a.implied.map(|r| lex.rule_text(r)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_date;
+    use jiff::civil::date;
+
+    #[test]
+    fn dates_are_written_as_jiff_writes_them() {
+        for d in [date(2024, 11, 7), date(1, 1, 1), date(999, 12, 31), date(9999, 2, 28), date(0, 6, 5), date(-44, 3, 15), date(2000, 10, 10)] {
+            assert_eq!(iso_date(d), d.to_string());
+        }
     }
 }

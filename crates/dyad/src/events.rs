@@ -330,7 +330,7 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
 
     // Every pattern that matches, anchored at every token.
     // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
-    let (mut at, mut terms) = (Vec::new(), Vec::new());
+    let (mut at, mut terms) = (Vec::with_capacity(end.saturating_sub(body)), Vec::with_capacity(end.saturating_sub(body)));
     for (k, id) in ids.iter().enumerate().take(end).skip(body) {
         if let Some(id) = *id {
             lex.key_terms(id, |term| {

@@ -1,6 +1,11 @@
 //! The event record: the contract between the coder and everything downstream
 //! (JSONL output, evaluation, the store). Field names follow `DESIGN.md`; tests and
 //! evaluations read these names, so change them only with the design.
+//!
+//! [`Event::write_json`] writes the JSON line `dyad code` prints without going
+//! through serde's generic machinery (a tenth of the coder's time went there); its
+//! bytes are serde_json's, which the tests below hold it to. Reading records back
+//! (evaluation, the store) goes through serde.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +31,7 @@ pub struct ActorRecord {
 }
 
 /// When the event happened (or is planned to happen).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateRecord {
     pub start: String,
     pub end: String,
@@ -82,4 +87,282 @@ pub struct Event {
     /// `file:line` of the lexicon entry that decided the event code.
     pub rule: String,
     pub sentence_text: String,
+}
+
+impl Event {
+    /// Append the event as one compact JSON object, byte for byte what
+    /// `serde_json::to_writer` writes (no trailing newline).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"doc\":");
+        json_str(out, &self.doc);
+        out.extend_from_slice(b",\"sentence\":");
+        json_uint(out, self.sentence);
+        out.extend_from_slice(b",\"id\":");
+        json_str(out, &self.id);
+        out.extend_from_slice(b",\"source\":");
+        json_actor(out, self.source.as_ref());
+        out.extend_from_slice(b",\"target\":");
+        json_actor(out, self.target.as_ref());
+        out.extend_from_slice(b",\"code\":");
+        json_str(out, &self.code);
+        out.extend_from_slice(b",\"root\":");
+        json_str(out, &self.root);
+        out.extend_from_slice(b",\"label\":");
+        json_str(out, &self.label);
+        out.extend_from_slice(b",\"quad_class\":");
+        json_uint(out, usize::from(self.quad_class));
+        out.extend_from_slice(b",\"goldstein\":");
+        json_f64(out, self.goldstein);
+        let d = &self.date;
+        out.extend_from_slice(b",\"date\":{\"start\":");
+        json_str(out, &d.start);
+        out.extend_from_slice(b",\"end\":");
+        json_str(out, &d.end);
+        out.extend_from_slice(b",\"grain\":");
+        json_str(out, &d.grain);
+        out.extend_from_slice(b",\"basis\":");
+        json_str(out, &d.basis);
+        out.extend_from_slice(b",\"text\":");
+        json_str(out, &d.text);
+        if let Some(span) = d.span {
+            out.extend_from_slice(b",\"span\":");
+            json_span(out, span);
+        }
+        out.extend_from_slice(b"},\"status\":");
+        json_str(out, &self.status);
+        out.extend_from_slice(b",\"location\":");
+        match &self.location {
+            None => out.extend_from_slice(b"null"),
+            Some(l) => {
+                out.extend_from_slice(b"{\"name\":");
+                json_str(out, &l.name);
+                out.extend_from_slice(b",\"country\":");
+                json_opt_str(out, l.country.as_deref());
+                if let Some(lat) = l.lat {
+                    out.extend_from_slice(b",\"lat\":");
+                    json_f64(out, lat);
+                }
+                if let Some(lon) = l.lon {
+                    out.extend_from_slice(b",\"lon\":");
+                    json_f64(out, lon);
+                }
+                out.push(b'}');
+            }
+        }
+        out.extend_from_slice(b",\"trigger\":{\"text\":");
+        json_str(out, &self.trigger.text);
+        out.extend_from_slice(b",\"span\":");
+        json_span(out, self.trigger.span);
+        out.extend_from_slice(b"},\"rule\":");
+        json_str(out, &self.rule);
+        out.extend_from_slice(b",\"sentence_text\":");
+        json_str(out, &self.sentence_text);
+        out.push(b'}');
+    }
+}
+
+fn json_actor(out: &mut Vec<u8>, a: Option<&ActorRecord>) {
+    let Some(a) = a else {
+        out.extend_from_slice(b"null");
+        return;
+    };
+    out.extend_from_slice(b"{\"text\":");
+    json_str(out, &a.text);
+    out.extend_from_slice(b",\"name\":");
+    json_str(out, &a.name);
+    out.extend_from_slice(b",\"code\":");
+    json_str(out, &a.code);
+    out.extend_from_slice(b",\"country\":");
+    json_opt_str(out, a.country.as_deref());
+    out.extend_from_slice(b",\"role\":");
+    json_opt_str(out, a.role.as_deref());
+    out.extend_from_slice(b",\"span\":");
+    json_span(out, a.span);
+    if let Some(i) = &a.implied_by {
+        out.extend_from_slice(b",\"implied_by\":");
+        json_str(out, i);
+    }
+    out.push(b'}');
+}
+
+fn json_span(out: &mut Vec<u8>, span: [usize; 2]) {
+    out.push(b'[');
+    json_uint(out, span[0]);
+    out.push(b',');
+    json_uint(out, span[1]);
+    out.push(b']');
+}
+
+fn json_uint(out: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Floats as serde_json writes them (shortest round-trip form, `null` when not
+/// finite): few per event, so serde_json itself does it.
+fn json_f64(out: &mut Vec<u8>, x: f64) {
+    if serde_json::to_writer(&mut *out, &x).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes it: `"` and `\`, and control
+/// characters as `\b \t \n \f \r` or `\u00XX`; everything else as it is.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // Eight bytes at a time while none of them needs escaping (most text).
+        if let Some(chunk) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !needs_escape(w) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        i += 1;
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            continue;
+        }
+        let i = i - 1;
+        out.extend_from_slice(&b[from..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 15)]]),
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&b[from..]);
+    out.push(b'"');
+}
+
+/// Does any byte of `w` need escaping in a JSON string: below 0x20, `"` or `\`?
+/// (The classic test for a zero byte, on `w` and on `w` xor each quoted byte.)
+#[inline]
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    // A byte below 0x20 (high bit clear; bytes of 0x80 and above are UTF-8, never
+    // escaped).
+    let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+    low || has_zero(w ^ (ONES * u64::from(b'"'))) || has_zero(w ^ (ONES * u64::from(b'\\')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(text: &str, country: Option<&str>, implied_by: Option<&str>) -> ActorRecord {
+        ActorRecord {
+            text: text.into(),
+            name: format!("{text} (name)"),
+            code: "JPNGOV".into(),
+            country: country.map(String::from),
+            role: country.map(|_| "GOV".to_string()),
+            span: [812, 818],
+            implied_by: implied_by.map(String::from),
+        }
+    }
+
+    fn event(source: Option<ActorRecord>, location: Option<LocationRecord>, span: Option<[usize; 2]>, text: &str) -> Event {
+        Event {
+            doc: "seed".into(),
+            sentence: 3,
+            id: "seed:3:0".into(),
+            source,
+            target: Some(actor("Trump", Some("USA"), None)),
+            code: "041".into(),
+            root: "04".into(),
+            label: "Discuss by telephone".into(),
+            quad_class: 1,
+            goldstein: 1.0,
+            date: DateRecord {
+                start: "2024-11-07".into(),
+                end: "2024-11-07".into(),
+                grain: "day".into(),
+                basis: "explicit".into(),
+                text: "on Thursday".into(),
+                span,
+            },
+            status: "asserted".into(),
+            location,
+            trigger: TriggerRecord { text: "spoke with".into(), span: [0, 18_446_744_073_709_551_615] },
+            rule: "data/verbs/04-consult.txt:57".into(),
+            sentence_text: text.into(),
+        }
+    }
+
+    fn written(e: &Event) -> String {
+        let mut out = Vec::new();
+        e.write_json(&mut out);
+        String::from_utf8(out).expect("the writer writes UTF-8")
+    }
+
+    #[test]
+    fn the_writer_writes_what_serde_json_writes() {
+        let tricky = "He said \"no\" \\ then\ttabbed\nnewline\r\u{8}\u{c}\u{1}\u{1f}\u{7f} \u{e9}t\u{e9} \u{2014} \u{65e5}\u{672c} \u{1f600}";
+        let location = |lat: Option<f64>| LocationRecord { name: "Rio de Janeiro".into(), country: None, lat, lon: lat.map(|x| -x * 1.5) };
+        let events = [
+            event(Some(actor("Ishiba", Some("JPN"), None)), None, Some([3, 14]), "Plain text."),
+            event(None, Some(location(Some(-22.9))), None, tricky),
+            event(Some(actor(tricky, None, Some("data/verbs/implied.txt:3"))), Some(location(None)), None, ""),
+            Event { goldstein: -10.0, quad_class: 4, sentence: 0, ..event(None, None, None, "x") },
+            Event { goldstein: 3.4, ..event(None, None, None, "\"\"") },
+            Event { goldstein: f64::NAN, ..event(None, None, None, "\\") },
+        ];
+        for e in &events {
+            let expected = serde_json::to_string(e).expect("serde_json writes the event");
+            assert_eq!(written(e), expected);
+        }
+    }
+
+    #[test]
+    fn every_escape_at_every_place_in_a_string() {
+        // The writer looks at eight bytes at a time: put each character that needs
+        // escaping at every place in and across those eight.
+        for special in ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "\u{e9}", "\u{1f600}"] {
+            for before in 0..20 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
+                    let e = event(None, None, None, &text);
+                    assert_eq!(written(&e), serde_json::to_string(&e).expect("serde_json writes the event"), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_writer_writes_reads_back_as_the_event() {
+        let e = event(Some(actor("A \"quoted\" \\ name\n", Some("JPN"), Some("x:1"))), None, Some([1, 2]), "S\u{1}");
+        let back: Event = serde_json::from_str(&written(&e)).expect("the line reads back");
+        assert_eq!(back, e);
+    }
 }

@@ -466,25 +466,29 @@ impl<'a> Lexer<'a> {
                 i += 1;
                 continue;
             };
-            if c == '\r' {
-                if self.b.get(i + 1) != Some(&b'\n') {
-                    nl = nl.saturating_add(1);
+            // Letters and digits, nearly every token's first byte, are none of
+            // the separators below.
+            if !c.is_ascii_alphanumeric() {
+                if c == '\r' {
+                    if self.b.get(i + 1) != Some(&b'\n') {
+                        nl = nl.saturating_add(1);
+                    }
+                    ws = true;
+                    i += 1;
+                    continue;
                 }
-                ws = true;
-                i += 1;
-                continue;
-            }
-            let lb = line_breaks(c);
-            if lb > 0 {
-                nl = nl.saturating_add(lb);
-                ws = true;
-                i += l;
-                continue;
-            }
-            if c == ' ' || c == '\t' || c.is_whitespace() || c.is_control() || is_format(c) || is_mark(c) {
-                ws = true;
-                i += l;
-                continue;
+                let lb = line_breaks(c);
+                if lb > 0 {
+                    nl = nl.saturating_add(lb);
+                    ws = true;
+                    i += l;
+                    continue;
+                }
+                if c == ' ' || c == '\t' || c.is_whitespace() || c.is_control() || is_format(c) || is_mark(c) {
+                    ws = true;
+                    i += l;
+                    continue;
+                }
             }
             let gap = (nl.min(3) as u8) | if ws { GAP_WS } else { 0 };
             if nl > 0 {
