@@ -15,6 +15,8 @@
 //!
 //! This module does not decide who did what: that is [`crate::events`].
 
+use std::collections::VecDeque;
+
 use compact_str::CompactString;
 use jiff::civil::Date;
 
@@ -85,6 +87,9 @@ struct Entity {
     titles: Vec<String>,
 }
 
+/// How many recent actors the document context keeps.
+const RECENT: usize = 32;
+
 /// Per-document state carried from sentence to sentence.
 #[derive(Debug)]
 pub struct DocContext {
@@ -95,8 +100,9 @@ pub struct DocContext {
     /// Countries by how much the document names them, most first.
     pub countries: Vec<CompactString>,
     entities: Vec<Entity>,
-    /// Recent actors, newest last (for pronouns and "the two leaders").
-    recent: Vec<Actor>,
+    /// Recent actors, newest last (for pronouns and "the two leaders"); the
+    /// oldest leaves from the front as each new one comes.
+    recent: VecDeque<Actor>,
     last_country: Option<CompactString>,
 }
 
@@ -107,7 +113,7 @@ impl DocContext {
             main_country: countries.first().cloned(),
             countries,
             entities: Vec::new(),
-            recent: Vec::new(),
+            recent: VecDeque::with_capacity(RECENT + 1),
             last_country: None,
         }
     }
@@ -967,9 +973,9 @@ fn remember(ctx: &mut DocContext, a: &Actor) {
     if a.country.is_some() && !a.person {
         ctx.last_country = a.country.clone();
     }
-    ctx.recent.push(a.clone());
-    if ctx.recent.len() > 32 {
-        ctx.recent.remove(0);
+    ctx.recent.push_back(a.clone());
+    if ctx.recent.len() > RECENT {
+        ctx.recent.pop_front();
     }
 }
 
