@@ -23,7 +23,8 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
 use jiff::civil::Date;
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::html;
 
@@ -346,8 +347,8 @@ impl JsonlLines {
                     if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let input = format!("{}:{}", self.name, self.line_no);
-                    return Some(parse_line(line, self.fallback_published).map_err(|r| Skipped::new(input, r)));
+                    let (name, line_no) = (&self.name, self.line_no);
+                    return Some(parse_line(line, self.fallback_published).map_err(|r| Skipped::new(format!("{name}:{line_no}"), r)));
                 }
                 Err(e) => {
                     self.done = true;
@@ -362,43 +363,70 @@ impl JsonlLines {
     }
 }
 
+/// The fields of a JSONL line that make a document; a missing one is null.
+#[derive(Deserialize)]
+struct Fields {
+    #[serde(default)]
+    id: Value,
+    #[serde(default)]
+    text: Value,
+    #[serde(default)]
+    published: Value,
+    #[serde(default)]
+    url: Value,
+    #[serde(default)]
+    title: Value,
+}
+
 /// One JSONL line to a document: `{id, text, published, url?, title?}`; other
 /// fields are ignored. `id` may be a string or an integer.
 fn parse_line(line: &[u8], fallback_published: Option<Date>) -> Result<Document, String> {
     let line =
         std::str::from_utf8(line).map_err(|e| format!("not valid UTF-8 (first bad byte at offset {} of the line)", e.valid_up_to()))?;
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| format!("not valid JSON: {}", e.to_string().replace(" at line 1 column ", " at column ")))?;
-    let Value::Object(mut obj) = value else {
-        return Err(format!("expected a JSON object {{\"id\", \"text\", \"published\", ...}}, found {}", kind(&value)));
+    // An object straight into the five fields (most lines); anything else, or an
+    // object that does not read so (bad JSON, a field given twice), is read as a
+    // whole value, which says what is wrong or, for a repeated field, takes the
+    // last. (Only an object: serde would also read an array into the fields.)
+    let direct = if line.trim_start().starts_with('{') { serde_json::from_str::<Fields>(line).ok() } else { None };
+    let fields = match direct {
+        Some(fields) => fields,
+        None => {
+            let value: Value = serde_json::from_str(line)
+                .map_err(|e| format!("not valid JSON: {}", e.to_string().replace(" at line 1 column ", " at column ")))?;
+            let Value::Object(mut obj) = value else {
+                return Err(format!("expected a JSON object {{\"id\", \"text\", \"published\", ...}}, found {}", kind(&value)));
+            };
+            let mut take = |field: &str| obj.remove(field).unwrap_or_default();
+            Fields { id: take("id"), text: take("text"), published: take("published"), url: take("url"), title: take("title") }
+        }
     };
-    let id = match obj.remove("id") {
-        None | Some(Value::Null) => return Err("missing field `id`".into()),
-        Some(Value::String(s)) if s.trim().is_empty() => return Err("id: is empty".into()),
-        Some(Value::String(s)) => s,
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
-        Some(other) => return Err(format!("id: expected a string, found {}", kind(&other))),
+    let id = match fields.id {
+        Value::Null => return Err("missing field `id`".into()),
+        Value::String(s) if s.trim().is_empty() => return Err("id: is empty".into()),
+        Value::String(s) => s,
+        Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+        other => return Err(format!("id: expected a string, found {}", kind(&other))),
     };
-    let text = match obj.remove("text") {
-        None | Some(Value::Null) => return Err(format!("document '{id}': missing field `text`")),
-        Some(Value::String(s)) => s,
-        Some(other) => return Err(format!("document '{id}': text: expected a string, found {}", kind(&other))),
+    let text = match fields.text {
+        Value::Null => return Err(format!("document '{id}': missing field `text`")),
+        Value::String(s) => s,
+        other => return Err(format!("document '{id}': text: expected a string, found {}", kind(&other))),
     };
-    let published = match obj.remove("published") {
-        None | Some(Value::Null) => fallback_published.ok_or_else(|| {
+    let published = match fields.published {
+        Value::Null => fallback_published.ok_or_else(|| {
             format!(
                 "document '{id}': missing field `published` (add \"published\": \"YYYY-MM-DD\", \
                  or pass --published YYYY-MM-DD for lines without one)"
             )
         })?,
-        Some(Value::String(s)) => json_date(&s).map_err(|e| format!("document '{id}': published: {e}"))?,
-        Some(other) => return Err(format!("document '{id}': published: expected a \"YYYY-MM-DD\" string, found {}", kind(&other))),
+        Value::String(s) => json_date(&s).map_err(|e| format!("document '{id}': published: {e}"))?,
+        other => return Err(format!("document '{id}': published: expected a \"YYYY-MM-DD\" string, found {}", kind(&other))),
     };
     if text.trim().is_empty() {
         return Err(format!("document '{id}': text is empty: nothing to code"));
     }
-    let url = optional_string(&mut obj, "url").map_err(|e| format!("document '{id}': {e}"))?;
-    let title = optional_string(&mut obj, "title").map_err(|e| format!("document '{id}': {e}"))?;
+    let url = optional_string(fields.url, "url").map_err(|e| format!("document '{id}': {e}"))?;
+    let title = optional_string(fields.title, "title").map_err(|e| format!("document '{id}': {e}"))?;
     Ok(Document { id, text, published, url, title })
 }
 
@@ -412,12 +440,12 @@ fn json_date(s: &str) -> Result<Date, String> {
     }
 }
 
-fn optional_string(obj: &mut Map<String, Value>, field: &str) -> Result<Option<String>, String> {
-    match obj.remove(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!("{field}: expected a string, found {}", kind(&other))),
+fn optional_string(value: Value, field: &str) -> Result<Option<String>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        other => Err(format!("{field}: expected a string, found {}", kind(&other))),
     }
 }
 

@@ -181,9 +181,8 @@ fn push_norm(out: &mut CompactString, c: char) {
 
 fn norm_of(span: &str) -> CompactString {
     if span.is_ascii() {
-        if !span.bytes().any(|b| b.is_ascii_uppercase()) {
-            return CompactString::new(span);
-        }
+        // Lowercased whether or not it has capitals: a branch per byte to find
+        // out costs more than it saves.
         let mut out = CompactString::new(span);
         out.make_ascii_lowercase();
         return out;
