@@ -4,7 +4,14 @@
 //! A [`WordList`] is written as a plain list in the module that uses it and is
 //! compiled, at build time, with the set of its words' lengths and first bytes:
 //! most tokens differ from every word of a list in one or the other, and are
-//! rejected without comparing a single string. Only the rest are compared.
+//! rejected without comparing a single string. The rest are looked up in a small
+//! hash table, also built at compile time, and compared with one word at most
+//! (not with each word of the list in turn, whose branches the processor could
+//! not predict).
+
+/// Slots of a list's hash table: a power of two, at least twice the longest
+/// list's words (so that probes are short), each the index of a word plus one.
+const SLOTS: usize = 256;
 
 /// A constant list of normalised words with a quick membership test.
 #[derive(Clone, Copy, Debug)]
@@ -14,12 +21,17 @@ pub struct WordList {
     lengths: u64,
     /// Bit `b` is set when a word starts with byte `b`.
     first: [u64; 4],
+    /// Open addressing by [`slot`]: 0 is empty, `i + 1` is `words[i]`.
+    table: [u8; SLOTS],
 }
 
 impl WordList {
+    /// Compiles the list. A list of more than `SLOTS / 2` words does not build.
     pub const fn new(words: &'static [&'static str]) -> WordList {
+        assert!(words.len() <= SLOTS / 2, "a WordList holds at most 128 words");
         let mut lengths = 0u64;
         let mut first = [0u64; 4];
+        let mut table = [0u8; SLOTS];
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
@@ -27,9 +39,14 @@ impl WordList {
             if !w.is_empty() {
                 first[(w[0] >> 6) as usize] |= 1 << (w[0] & 63);
             }
+            let mut k = slot(w);
+            while table[k] != 0 {
+                k = (k + 1) % SLOTS;
+            }
+            table[k] = (i + 1) as u8;
             i += 1;
         }
-        WordList { words, lengths, first }
+        WordList { words, lengths, first, table }
     }
 
     /// Is `w` one of the words?
@@ -44,8 +61,28 @@ impl WordList {
                 return false;
             }
         }
-        self.words.contains(&w)
+        let mut k = slot(b);
+        loop {
+            match self.table[k] {
+                0 => return false,
+                i if self.words[usize::from(i) - 1] == w => return true,
+                _ => k = (k + 1) % SLOTS,
+            }
+        }
     }
+}
+
+/// The first slot of a word: FNV-1a of its bytes.
+#[inline]
+const fn slot(b: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < b.len() {
+        h ^= b[i] as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    (h as usize) % SLOTS
 }
 
 const fn length_bit(n: usize) -> u32 {
@@ -71,5 +108,19 @@ mod tests {
             assert!(!LIST.contains(w), "{w}");
         }
         assert!(!WordList::new(&[]).contains("a"));
+    }
+
+    /// A list as long as a list may be, so that its table is half full and
+    /// lookups walk past words that share a slot.
+    #[test]
+    fn a_full_list_finds_all_its_words_and_no_others() {
+        let owned: Vec<&'static str> = (0..=128).map(|i| &*Box::leak(format!("w{i}").into_boxed_str())).collect();
+        let words: &'static [&'static str] = Box::leak(owned.into_boxed_slice());
+        let full = WordList::new(&words[..128]);
+        for w in &words[..128] {
+            assert!(full.contains(w), "{w}");
+        }
+        assert!(!full.contains(words[128]));
+        assert!(!full.contains("w1000"));
     }
 }
