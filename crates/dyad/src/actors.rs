@@ -806,9 +806,12 @@ fn last_two(ctx: &DocContext, people: bool) -> Vec<Actor> {
 /// Turn a composed phrase into a mention with one actor.
 fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> Option<Mention> {
     let lex = v.lex;
-    let role_of = |r: Option<(RoleId, Rule)>| r.map(|(r, _)| lex.role(r).to_string());
-    let country_iso = np.country.map(|c| lex.countries[c as usize].iso.clone()).or(np.country_iso.clone());
-    let text_name = |s: usize, e: usize| v.surface(s, e).to_string();
+    // Names, countries and roles are short: built as CompactStrings, which keep
+    // them inline, rather than as Strings converted at the end.
+    let cs = |s: &str| CompactString::from(s);
+    let role_of = |r: Option<(RoleId, Rule)>| r.map(|(r, _)| cs(lex.role(r)));
+    let country_iso = np.country.map(|c| cs(&lex.countries[c as usize].iso)).or_else(|| np.country_iso.as_deref().map(cs));
+    let text_name = |s: usize, e: usize| cs(v.surface(s, e));
 
     let rule;
     let (name, mut country, mut role, code_override, person) = if let Some((p, _)) = np.person {
@@ -821,19 +824,19 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         rule = Some(term.rule);
         let (c, rl) = split_code(lex, &term.code);
         // The code as the lexicon writes it ("PSEREBHMS", "DZAGOVAGR").
-        (person.name.clone(), c.map(String::from), rl.map(String::from), Some(CompactString::from(term.code.as_str())), person.person)
+        (cs(&person.name), c, rl, Some(cs(&term.code)), person.person)
     } else if let (Some(o), true) = (np.org, np.org_is_head || np.role.is_none() && !np.head_generic && np.name.is_none()) {
         let org = &lex.organisations[o as usize];
         rule = np.org_rule;
-        (org.name.clone(), org.country.clone(), org.role.clone(), Some(CompactString::from(org.code.as_str())), false)
+        (cs(&org.name), org.country.as_deref().map(cs), org.role.as_deref().map(cs), Some(cs(&org.code)), false)
     } else if let Some((s, e)) = np.name {
         // A person in no lexicon, coded from the title and context around the name.
         let org = np.org.map(|o| &lex.organisations[o as usize]);
         let role = role_of(np.modifier)
-            .or_else(|| if np.head_generic { org.and_then(|o| o.role.clone()) } else { None })
+            .or_else(|| if np.head_generic { org.and_then(|o| o.role.as_deref().map(cs)) } else { None })
             .or_else(|| role_of(np.role))
-            .or_else(|| org.and_then(|o| o.role.clone()));
-        let country = country_iso.clone().or_else(|| org.and_then(|o| o.country.clone()));
+            .or_else(|| org.and_then(|o| o.role.as_deref().map(cs)));
+        let country = country_iso.clone().or_else(|| org.and_then(|o| o.country.as_deref().map(cs)));
         rule = np.role.map(|(_, r)| r).or(np.org_rule).or(np.country_rule);
         if role.is_none() && country.is_none() {
             // A bare name: kept so an apposition can identify it.
@@ -845,20 +848,21 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
         // Organisation as context of a role: "PTI leader", "UN peacekeepers".
         let org = &lex.organisations[np.org.unwrap_or_default() as usize];
         let role = if np.head_generic && np.role.is_none() {
-            org.role.clone()
+            org.role.as_deref().map(cs)
         } else {
-            role_of(np.modifier).or_else(|| role_of(np.role)).or_else(|| org.role.clone())
+            role_of(np.modifier).or_else(|| role_of(np.role)).or_else(|| org.role.as_deref().map(cs))
         };
         rule = np.org_rule;
-        let code = if org.country.is_none() { Some(CompactString::from(org.code.as_str())) } else { None };
-        (format!("{} {}", org.name, v.surface(start, end)), org.country.clone(), role, code, np.role.is_some_and(|_| !np.plural))
+        let code = if org.country.is_none() { Some(cs(&org.code)) } else { None };
+        let name = compact_str::format_compact!("{} {}", org.name, v.surface(start, end));
+        (name, org.country.as_deref().map(cs), role, code, np.role.is_some_and(|_| !np.plural))
     } else if np.seat_head {
         rule = np.country_rule;
         let c = country_iso.clone();
-        (lex.countries[np.country.unwrap_or_default() as usize].name.clone(), c, Some("GOV".to_string()), None, false)
+        (cs(&lex.countries[np.country.unwrap_or_default() as usize].name), c, Some(CompactString::const_new("GOV")), None, false)
     } else if np.country_head && np.role.is_none() {
         rule = np.country_rule;
-        (lex.countries[np.country.unwrap_or_default() as usize].name.clone(), country_iso.clone(), None, None, false)
+        (cs(&lex.countries[np.country.unwrap_or_default() as usize].name), country_iso.clone(), None, None, false)
     } else if np.role.is_some() || np.modifier.is_some() || np.head_generic {
         let role = role_of(np.modifier).or_else(|| role_of(np.role));
         rule = np.role.or(np.modifier).map(|(_, r)| r).or(np.head_rule);
@@ -876,10 +880,10 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
                 }
             }
         }
-        (v.surface(start, end).to_string(), country_iso.clone(), role, None, person_like)
+        (cs(v.surface(start, end)), country_iso.clone(), role, None, person_like)
     } else if let Some(c) = country_iso.clone() {
         rule = np.country_rule;
-        let name = np.country.map(|c| lex.countries[c as usize].name.clone()).unwrap_or_else(|| c.clone());
+        let name = np.country.map(|c| cs(&lex.countries[c as usize].name)).unwrap_or_else(|| c.clone());
         (name, Some(c), None, None, false)
     } else {
         return None;
@@ -887,20 +891,19 @@ fn finish(v: &View, np: Np, start: usize, end: usize, ctx: &mut DocContext) -> O
     if np.person.is_none() && np.org.is_none() {
         // A modifier overrides the role ("former minister", "opposition leader").
         if let Some((m, _)) = np.modifier {
-            role = Some(lex.role(m).to_string());
+            role = Some(cs(lex.role(m)));
         }
     }
     if country.is_none() && code_override.is_none() && role.is_some() && !matches!(role.as_deref(), Some("IGO" | "NGO")) {
-        country = ctx.main_country.as_deref().map(String::from);
+        country = ctx.main_country.clone();
     }
     let code = code_override.unwrap_or_else(|| match role.as_deref().and_then(|r| r.strip_suffix('~')) {
         // A prefix agent of a TABARI/PETRARCH dictionary ("NGO~"): before the country.
-        Some(prefix) => format!("{prefix}{}", country.as_deref().unwrap_or("")).into(),
+        Some(prefix) => compact_str::format_compact!("{prefix}{}", country.as_deref().unwrap_or("")),
         None => actor_code(country.as_deref(), role.as_deref()),
     });
-    let role = role.map(|r| CompactString::from(r.trim_end_matches('~')));
+    let role = role.map(|r| if r.ends_with('~') { cs(r.trim_end_matches('~')) } else { r });
     let known = np.person.map(|(p, _)| p);
-    let (name, country) = (CompactString::from(name), country.map(CompactString::from));
     let actor = Actor { start, end, name, country, role, code, rule, entity: None, person, implied: None, known };
     let mut m = Mention { start, end, actors: vec![actor], anaphor: false };
     if person && np.name.is_some() {

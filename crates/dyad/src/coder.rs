@@ -86,10 +86,8 @@ impl<'a> Coder<'a> {
             if discarded.get(si) == Some(&true) {
                 continue;
             }
-            let found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions)
-                .into_iter()
-                .filter(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some())
-                .collect();
+            let mut found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions);
+            found.retain(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some());
             if found.is_empty() {
                 continue;
             }
@@ -104,7 +102,7 @@ impl<'a> Coder<'a> {
                     end: f.end,
                     tense: tense(lex, &ids, &text, f, st),
                     root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
-                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.to_string()).collect(),
+                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.clone()).collect(),
                 })
                 .collect();
             let mut n = 0;
@@ -192,7 +190,7 @@ impl<'a> Coder<'a> {
                     let event = Event {
                         doc: doc.id.clone(),
                         sentence: si,
-                        id: format!("{}:{}:{}", doc.id, si, n),
+                        id: event_id(&doc.id, si, n),
                         source: None,
                         target: None,
                         code: code.to_string(),
@@ -250,6 +248,18 @@ fn date_record(w: &When) -> DateRecord {
         text: w.text.clone(),
         span: w.span,
     }
+}
+
+/// `doc:sentence:n`.
+fn event_id(doc: &str, sentence: usize, n: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let mut id = String::with_capacity(doc.len() + 8);
+    id.push_str(doc);
+    id.push(':');
+    id.push_str(digits.format(sentence));
+    id.push(':');
+    id.push_str(digits.format(n));
+    id
 }
 
 /// `YYYY-MM-DD`, as jiff writes a date, without the formatting machinery for
@@ -376,8 +386,15 @@ fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_date;
+    use super::{event_id, iso_date};
     use jiff::civil::date;
+
+    #[test]
+    fn event_ids_are_doc_sentence_and_number() {
+        assert_eq!(event_id("seed", 3, 0), "seed:3:0");
+        assert_eq!(event_id("a:b", 1090, 12), "a:b:1090:12");
+        assert_eq!(event_id("", 10, 100), ":10:100");
+    }
 
     #[test]
     fn dates_are_written_as_jiff_writes_them() {

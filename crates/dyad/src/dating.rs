@@ -22,6 +22,7 @@
 //! publication: news tells its main event first), and otherwise the publication
 //! date, with basis "publication".
 
+use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::text::{Sentence, Text};
@@ -49,9 +50,9 @@ impl When {
 #[derive(Clone, Debug)]
 struct Memo {
     /// CAMEO root of the event ("18").
-    root: String,
+    root: CompactString,
     /// Names of the actors it involved.
-    actors: Vec<String>,
+    actors: Vec<CompactString>,
     when: When,
 }
 
@@ -86,7 +87,7 @@ pub struct Trigger<'t> {
     pub tense: Tense,
     pub root: &'t str,
     /// Names of its actors (for anchoring offsets to it).
-    pub actors: Vec<String>,
+    pub actors: Vec<CompactString>,
 }
 
 impl<'a> Dater<'a> {
@@ -181,7 +182,7 @@ impl<'a> Dater<'a> {
         if self.lead.is_none() && recent && when.interval.grain == Grain::Day {
             self.lead = Some((when.clone(), si));
         }
-        self.memory.push(Memo { root: trigger.root.to_string(), actors: trigger.actors.clone(), when: when.clone() });
+        self.memory.push(Memo { root: trigger.root.into(), actors: trigger.actors.clone(), when: when.clone() });
     }
 
     /// The date of an event of sentence `si` that nothing in its sentence dates:

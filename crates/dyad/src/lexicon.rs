@@ -1014,7 +1014,15 @@ impl Lexicon {
 
     /// The `file:line` string of a rule.
     pub fn rule_text(&self, rule: Rule) -> String {
-        format!("{}:{}", self.files.get(rule.file as usize).map(String::as_str).unwrap_or("?"), rule.line)
+        // Once per event: without the formatting machinery.
+        let file = self.files.get(rule.file as usize).map(String::as_str).unwrap_or("?");
+        let mut digits = itoa::Buffer::new();
+        let line = digits.format(rule.line);
+        let mut out = String::with_capacity(file.len() + 1 + line.len());
+        out.push_str(file);
+        out.push(':');
+        out.push_str(line);
+        out
     }
 
     fn err(&self, file: u16, line: usize, message: impl Into<String>) -> LexiconError {

@@ -194,18 +194,7 @@ fn json_span(out: &mut Vec<u8>, span: [usize; 2]) {
 }
 
 fn json_uint(out: &mut Vec<u8>, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Floats as serde_json writes them (shortest round-trip form, `null` when not
