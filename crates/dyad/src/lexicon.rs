@@ -20,6 +20,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
+use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::codebook::Codebook;
@@ -327,7 +328,9 @@ enum Anchor {
 pub struct Lexicon {
     /// Paths of the files the lexicon was read from, for [`Rule`]s.
     pub files: Vec<String>,
-    vocab: HashMap<String, TokId>,
+    /// Keys inline up to 24 bytes (nearly every word), so that looking up a
+    /// text token reads one table slot rather than a slot and a string elsewhere.
+    vocab: HashMap<CompactString, TokId>,
     /// Trie over token ids: edges keyed by (node, token).
     edges: HashMap<(u32, TokId), u32>,
     /// Hits ending at each trie node (node 0 is the root).
@@ -1049,7 +1052,7 @@ impl Lexicon {
             return id;
         }
         let id = self.vocab.len() as TokId;
-        self.vocab.insert(tok.to_string(), id);
+        self.vocab.insert(CompactString::from(tok), id);
         id
     }
 
@@ -1071,7 +1074,9 @@ impl Lexicon {
 
     /// The id of a text token: its capitalised form first when written in capitals.
     pub fn text_token_id(&self, norm: &str, surface: &str) -> Option<TokId> {
-        if is_all_caps(surface) {
+        // Most tokens start with a lowercase letter, and are no capitals.
+        let lowercase = surface.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+        if !lowercase && is_all_caps(surface) {
             let mut key = compact_str::CompactString::with_capacity(norm.len() + 1);
             key.push('^');
             key.push_str(norm);
