@@ -67,7 +67,7 @@ impl Actor {
 }
 
 /// A noun phrase naming one or more actors (several when coordinated).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mention {
     /// Token range of the whole phrase.
     pub start: usize,
@@ -984,11 +984,12 @@ fn remember(ctx: &mut DocContext, a: &Actor) {
 
 /// "the leader of the main opposition party Chadema" and appositions
 /// ("Noda Yoshihiko, head of the opposition ...", "his counterpart, Takeshi Iwaya,").
-fn attach_of_and_appositions(v: &View, ms: Vec<Mention>, end: usize, ctx: &mut DocContext) -> Vec<Mention> {
-    let mut out: Vec<Mention> = Vec::new();
+fn attach_of_and_appositions(v: &View, mut ms: Vec<Mention>, end: usize, ctx: &mut DocContext) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
     let mut k = 0;
     while k < ms.len() {
-        let mut m = ms[k].clone();
+        // Taken, not copied: only the mentions after it are looked at from here on.
+        let mut m = std::mem::take(&mut ms[k]);
         // X of Y: a role-only phrase takes the country (and, for a generic head, the
         // role) of what follows "of".
         // "Soldiers from Gondor", "police in Kenya": a role noun takes the country
@@ -1125,11 +1126,17 @@ fn joined(v: &View, from: usize, to: usize) -> bool {
 
 /// Group coordinated mentions: "Japan, South Korea and Australia".
 fn coordinate(v: &View, ms: Vec<Mention>) -> Vec<Mention> {
-    let mut out: Vec<Mention> = Vec::new();
+    let mut out: Vec<Mention> = Vec::with_capacity(ms.len());
     for m in ms {
         if let Some(prev) = out.last_mut() {
-            let gap: Vec<&str> = (prev.end..m.start).map(|k| v.norm(k)).collect();
-            let joins = matches!(gap.as_slice(), ["and"] | [",", "and"] | [","] | ["or"] | ["as", "well", "as"]);
+            // The words between the two: at most three join them.
+            let mut words = [""; 3];
+            let n = m.start.saturating_sub(prev.end);
+            for (w, k) in words.iter_mut().zip(prev.end..m.start) {
+                *w = v.norm(k);
+            }
+            let gap = if n <= words.len() { &words[..n] } else { &[] };
+            let joins = matches!(gap, ["and"] | [",", "and"] | [","] | ["or"] | ["as", "well", "as"]);
             // A bare comma only continues a list that goes on to "and".
             if joins && (gap != [","] || list_continues(v, m.end)) {
                 prev.end = m.end;

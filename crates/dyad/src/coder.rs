@@ -142,9 +142,6 @@ impl<'a> Coder<'a> {
                     }
                 }
                 let pairs = pairs(&sources, &targets, self.partial);
-                if !sources.is_empty() && !targets.is_empty() {
-                    previous = Some((sources.clone(), targets.clone()));
-                }
                 // Paired codes (TABARI/PETRARCH `[032:033]`): also the event the
                 // other way round; members of a compound that act on each other
                 // take the first code forwards and the second backwards.
@@ -211,6 +208,9 @@ impl<'a> Coder<'a> {
                     };
                     out.push(Pending { event, when: when.clone(), tense: trigger.tense, source: src.cloned(), target: tgt.cloned() });
                     n += 1;
+                }
+                if !sources.is_empty() && !targets.is_empty() {
+                    previous = Some((sources, targets));
                 }
             }
         }

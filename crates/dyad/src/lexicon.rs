@@ -333,6 +333,9 @@ pub struct Lexicon {
     vocab: HashMap<CompactString, TokId>,
     /// Trie over token ids: edges keyed by (node, token).
     edges: HashMap<(u32, TokId), u32>,
+    /// The root's edges again, by token id (0: none, since no edge leads to the
+    /// root): every token of a text is looked up there, and most start no phrase.
+    root_edges: Vec<u32>,
     /// Hits ending at each trie node (node 0 is the root).
     node_hits: Vec<Vec<Hit>>,
     pub countries: Vec<Country>,
@@ -1144,10 +1147,17 @@ impl Lexicon {
     /// The trie node after `node` on token `id`, made when new.
     fn trie_child(&mut self, node: u32, id: TokId) -> u32 {
         let nodes = &mut self.node_hits;
-        *self.edges.entry((node, id)).or_insert_with(|| {
+        let child = *self.edges.entry((node, id)).or_insert_with(|| {
             nodes.push(Vec::new());
             (nodes.len() - 1) as u32
-        })
+        });
+        if node == 0 {
+            if self.root_edges.len() <= id as usize {
+                self.root_edges.resize(id as usize + 1, 0);
+            }
+            self.root_edges[id as usize] = child;
+        }
+        child
     }
 
     /// Record that the phrase ending at `node` names `entry` (once per entry).
@@ -1167,8 +1177,13 @@ impl Lexicon {
         let mut best = None;
         for (i, id) in ids.iter().enumerate() {
             let Some(id) = id else { break };
-            match self.edges.get(&(node, *id)) {
-                Some(&n) => {
+            let child = if node == 0 {
+                self.root_edges.get(*id as usize).copied().filter(|&n| n != 0)
+            } else {
+                self.edges.get(&(node, *id)).copied()
+            };
+            match child {
+                Some(n) => {
                     node = n;
                     if !self.node_hits[n as usize].is_empty() {
                         best = Some((i + 1, self.node_hits[n as usize].as_slice()));
