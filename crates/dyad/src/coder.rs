@@ -81,8 +81,12 @@ impl<'a> Coder<'a> {
             }
         }
         let mut out: Vec<Pending> = Vec::new();
-        for si in 0..text.sentences.len() {
-            let mentions = actors::mentions(lex, &text, &doc.text, si, &phrases, &mut ctx);
+        // Every sentence's mentions first (each reads the document context the
+        // ones before left), then the triggers of each: one stage's code stays in
+        // the processor's cache from sentence to sentence.
+        let all_mentions: Vec<Vec<actors::Mention>> =
+            (0..text.sentences.len()).map(|si| actors::mentions(lex, &text, &doc.text, si, &phrases, &mut ctx)).collect();
+        for (si, mentions) in all_mentions.iter().enumerate() {
             if discarded.get(si) == Some(&true) {
                 continue;
             }
