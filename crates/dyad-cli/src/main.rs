@@ -283,15 +283,14 @@ fn code(
         skipped.into_iter().chain(docs.into_iter().flatten())
     });
     if jobs <= 1 {
-        let mut buf = Vec::new();
-        for item in items {
-            match item.and_then(|doc| {
-                buf.clear();
-                code_into(&coder, &keep, &doc, &mut buf)
-            }) {
-                Ok(events) => out.coded(&buf, events)?,
-                Err(s) => out.skip(&s),
+        let mut chunk = Chunk::default();
+        loop {
+            chunk.fill(&mut items);
+            if chunk.items.is_empty() {
+                break;
             }
+            chunk.code(&coder, &keep);
+            chunk.write(&mut out)?;
         }
     } else {
         code_parallel(&coder, &keep, &mut items, jobs, &mut out)?;
@@ -340,16 +339,22 @@ impl<W: Write> Output<W> {
 /// object a line; returns how many. A document the coder panics on is skipped
 /// (and reported) like a bad input, as `dyad ingest` does.
 fn code_into(coder: &Coder, keep: &Keep, doc: &Document, buf: &mut Vec<u8>) -> std::result::Result<usize, Skipped> {
-    let bug =
-        |what: &str| Skipped::new(format!("document '{}'", doc.id), format!("{what} (a bug in dyad: please report it with the document)"));
-    let events = catch_unwind(AssertUnwindSafe(|| coder.code(doc))).map_err(|_| bug("the coder failed on it"))?;
+    let events = catch_unwind(AssertUnwindSafe(|| coder.code(doc))).map_err(|_| {
+        Skipped::new(format!("document '{}'", doc.id), "the coder failed on it (a bug in dyad: please report it with the document)")
+    })?;
+    Ok(write_events(&events, keep, buf))
+}
+
+/// Appends the events `keep` keeps to `buf`, one JSON object a line; returns how
+/// many.
+fn write_events(events: &[Event], keep: &Keep, buf: &mut Vec<u8>) -> usize {
     let mut n = 0;
     for e in events.iter().filter(|e| keep.keeps(e)) {
         e.write_json(buf);
         buf.push(b'\n');
         n += 1;
     }
-    Ok(n)
+    n
 }
 
 /// Consecutive inputs, coded by one thread. Its buffers are reused from chunk
@@ -388,10 +393,20 @@ impl Chunk {
         }
     }
 
-    /// Codes the inputs (a coding thread's work).
+    /// Codes the inputs (a coding thread's work): all the chunk's documents in
+    /// one batch, stage by stage ([`Coder::code_batch`]); should the coder fail
+    /// on the batch, one by one, so that only the document it fails on is
+    /// skipped.
     fn code(&mut self, coder: &Coder, keep: &Keep) {
+        let docs: Vec<&Document> = self.items.iter().filter_map(|item| item.as_ref().ok()).collect();
+        let batch = catch_unwind(AssertUnwindSafe(|| coder.code_batch(&docs)));
+        drop(docs);
+        let mut coded = batch.ok().map(Vec::into_iter);
         for item in self.items.drain(..) {
-            let events = item.and_then(|doc| code_into(coder, keep, &doc, &mut self.jsonl));
+            let events = item.and_then(|doc| match coded.as_mut().and_then(Iterator::next) {
+                Some((events, _)) => Ok(write_events(&events, keep, &mut self.jsonl)),
+                None => code_into(coder, keep, &doc, &mut self.jsonl),
+            });
             self.done.push(Done { end: self.jsonl.len(), events });
         }
     }

@@ -60,38 +60,93 @@ impl<'a> Coder<'a> {
     /// Code one document; also say how many sentences it was split into (for
     /// throughput summaries, without tokenising twice).
     pub fn code_counted(&self, doc: &Document) -> (Vec<Event>, usize) {
+        let mut read = self.tokenise(doc);
+        self.find_mentions(&mut read);
+        self.find_triggers(&mut read);
+        self.assemble(read)
+    }
+
+    /// Code several documents: the same events as [`Coder::code_counted`] on
+    /// each, stage by stage over all of them (every document's text and
+    /// mentions, then every document's triggers, then the events), so that each
+    /// stage's code and the branch history it trains stay in the processor from
+    /// one document to the next. Callers that have documents in batches (the
+    /// `dyad` command codes 64 at a time) should prefer it.
+    pub fn code_batch(&self, docs: &[&Document]) -> Vec<(Vec<Event>, usize)> {
+        let mut read: Vec<Read> = docs.iter().map(|doc| self.tokenise(doc)).collect();
+        for r in &mut read {
+            self.find_mentions(r);
+        }
+        for r in &mut read {
+            self.find_triggers(r);
+        }
+        read.into_iter().map(|r| self.assemble(r)).collect()
+    }
+
+    /// A document's text, and its tokens' lexicon ids.
+    fn tokenise<'d>(&self, doc: &'d Document) -> Read<'d> {
         let lex = self.lexicon;
         let text = text::analyse(&doc.text);
-        let ids: Vec<Option<TokId>> = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
-        let phrases = actors::phrases(lex, &text, &ids);
-        let countries = if self.document_country { actors::countries(lex, &text, &phrases) } else { Vec::new() };
-        let mut ctx = DocContext::new(doc.published, countries);
-        let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
-        let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
+        let ids = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
+        let ctx = DocContext::new(doc.published, Vec::new());
+        Read { doc, text, ids, ctx, discarded: Vec::new(), mentions: Vec::new(), found: Vec::new(), emptied: false }
+    }
+
+    /// The stages that read a tokenised document whole: the countries it is
+    /// about, its discarded sentences and every sentence's actor mentions.
+    fn find_mentions(&self, r: &mut Read) {
+        let lex = self.lexicon;
+        let (text, doc) = (&r.text, r.doc);
+        let phrases = actors::phrases(lex, text, &r.ids);
+        let countries = if self.document_country { actors::countries(lex, text, &phrases) } else { Vec::new() };
+        r.ctx = DocContext::new(doc.published, countries);
         // Discard phrases (TABARI/PETRARCH dictionaries): a story-level one
         // anywhere empties the document; a sentence-level one its sentence.
-        let mut discarded = vec![false; text.sentences.len()];
+        r.discarded = vec![false; text.sentences.len()];
         if !lex.discards.is_empty() {
             for (si, s) in text.sentences.iter().enumerate() {
-                match lex.discard_in(&text, s.tokens.clone()) {
-                    Some(d) if d.story => return (Vec::new(), text.sentences.len()),
-                    Some(_) => discarded[si] = true,
+                match lex.discard_in(text, s.tokens.clone()) {
+                    Some(d) if d.story => {
+                        r.emptied = true;
+                        return;
+                    }
+                    Some(_) => r.discarded[si] = true,
                     None => {}
                 }
             }
         }
+        // Each sentence's mentions read the document context the ones before left.
+        let ctx = &mut r.ctx;
+        r.mentions = (0..text.sentences.len()).map(|si| actors::mentions(lex, text, &doc.text, si, &phrases, ctx)).collect();
+    }
+
+    /// The triggers of every sentence that is not discarded, with their actors.
+    fn find_triggers(&self, r: &mut Read) {
+        let lex = self.lexicon;
+        r.found = (0..r.mentions.len())
+            .map(|si| {
+                if r.discarded[si] {
+                    return Vec::new();
+                }
+                let mut found = events::find(lex, &r.text, si, &r.ids, &r.mentions[si]);
+                found.retain(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some());
+                found
+            })
+            .collect();
+    }
+
+    /// The events of a document whose triggers are found: dated, with their
+    /// status, codes and evidence.
+    fn assemble(&self, r: Read) -> (Vec<Event>, usize) {
+        let lex = self.lexicon;
+        let Read { doc, text, ids, ctx, mentions, found: all_found, emptied, .. } = r;
+        if emptied {
+            return (Vec::new(), text.sentences.len());
+        }
+        let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
+        let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
         let mut out: Vec<Pending> = Vec::new();
-        // Every sentence's mentions first (each reads the document context the
-        // ones before left), then the triggers of each: one stage's code stays in
-        // the processor's cache from sentence to sentence.
-        let all_mentions: Vec<Vec<actors::Mention>> =
-            (0..text.sentences.len()).map(|si| actors::mentions(lex, &text, &doc.text, si, &phrases, &mut ctx)).collect();
-        for (si, mentions) in all_mentions.iter().enumerate() {
-            if discarded.get(si) == Some(&true) {
-                continue;
-            }
-            let mut found: Vec<events::Found> = events::find(lex, &text, si, &ids, &mentions);
-            found.retain(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some());
+        for (si, (mentions, found)) in mentions.iter().zip(all_found).enumerate() {
             if found.is_empty() {
                 continue;
             }
@@ -300,6 +355,23 @@ fn tense(lex: &Lexicon, ids: &[Option<TokId>], text: &Text, f: &events::Found, s
         _ if f.words.iter().any(|&k| ids[k].is_some_and(|id| lex.has_form(id, form::THIRD | form::ING))) => Tense::Present,
         _ => Tense::Past,
     }
+}
+
+/// A document between the coder's stages (see [`Coder::code_batch`]); each
+/// stage fills in its part.
+struct Read<'d> {
+    doc: &'d Document,
+    text: Text,
+    ids: Vec<Option<TokId>>,
+    ctx: DocContext,
+    /// Sentences a discard phrase removes.
+    discarded: Vec<bool>,
+    /// Each sentence's actor mentions.
+    mentions: Vec<Vec<actors::Mention>>,
+    /// Each sentence's triggers (none for a discarded one).
+    found: Vec<Vec<events::Found>>,
+    /// A story-level discard phrase emptied the document.
+    emptied: bool,
 }
 
 /// An event waiting for the end of its document: its date (if its sentence gives
