@@ -13,7 +13,7 @@ use crate::lexicon::{form, Lexicon, Side, TokId, Whose};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
 use crate::status::{self, Status};
 use crate::text::{self, Text};
-use crate::time::{Anchors, Tense};
+use crate::time::{self, Anchors, Tense, TimeExpr};
 use crate::Document;
 use compact_str::CompactString;
 
@@ -63,6 +63,7 @@ impl<'a> Coder<'a> {
         let mut read = self.tokenise(doc);
         self.find_mentions(&mut read);
         self.find_triggers(&mut read);
+        self.read_times_and_status(&mut read);
         self.assemble(read)
     }
 
@@ -80,6 +81,9 @@ impl<'a> Coder<'a> {
         for r in &mut read {
             self.find_triggers(r);
         }
+        for r in &mut read {
+            self.read_times_and_status(r);
+        }
         read.into_iter().map(|r| self.assemble(r)).collect()
     }
 
@@ -89,7 +93,18 @@ impl<'a> Coder<'a> {
         let text = text::analyse(&doc.text);
         let ids = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
         let ctx = DocContext::new(doc.published, Vec::new());
-        Read { doc, text, ids, ctx, discarded: Vec::new(), mentions: Vec::new(), found: Vec::new(), emptied: false }
+        Read {
+            doc,
+            text,
+            ids,
+            ctx,
+            discarded: Vec::new(),
+            mentions: Vec::new(),
+            found: Vec::new(),
+            exprs: Vec::new(),
+            statuses: Vec::new(),
+            emptied: false,
+        }
     }
 
     /// The stages that read a tokenised document whole: the countries it is
@@ -135,24 +150,41 @@ impl<'a> Coder<'a> {
             .collect();
     }
 
+    /// The time expressions of every sentence with triggers, and the status of
+    /// each trigger.
+    fn read_times_and_status(&self, r: &mut Read) {
+        let anchors = self.lexicon.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
+        let text = &r.text;
+        (r.exprs, r.statuses) = r
+            .found
+            .iter()
+            .enumerate()
+            .map(|(si, found)| {
+                if found.is_empty() {
+                    return (Vec::new(), Vec::new());
+                }
+                let body = text.sentences[si].body;
+                let statuses = found.iter().map(|f| status::status(text, body, f.head.min(f.start), &f.words)).collect();
+                (time::find_with(text, si, anchors), statuses)
+            })
+            .unzip();
+    }
+
     /// The events of a document whose triggers are found: dated, with their
     /// status, codes and evidence.
     fn assemble(&self, r: Read) -> (Vec<Event>, usize) {
         let lex = self.lexicon;
-        let Read { doc, text, ids, ctx, mentions, found: all_found, emptied, .. } = r;
+        let Read { doc, text, ids, ctx, mentions, found: all_found, exprs: all_exprs, statuses: all_statuses, emptied, .. } = r;
         if emptied {
             return (Vec::new(), text.sentences.len());
         }
-        let anchors = lex.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
-        let mut dater = Dater::new(&text, &doc.text, doc.published, anchors);
+        let mut dater = Dater::new(&text, &doc.text, doc.published);
         let mut out: Vec<Pending> = Vec::new();
-        for (si, (mentions, found)) in mentions.iter().zip(all_found).enumerate() {
+        let sentences = mentions.iter().zip(all_found).zip(all_exprs.into_iter().zip(all_statuses));
+        for (si, ((mentions, found), (exprs, statuses))) in sentences.enumerate() {
             if found.is_empty() {
                 continue;
             }
-            let exprs = dater.expressions(si);
-            let body = text.sentences[si].body;
-            let statuses: Vec<Status> = found.iter().map(|f| status::status(&text, body, f.head.min(f.start), &f.words)).collect();
             let triggers: Vec<Trigger> = found
                 .iter()
                 .zip(&statuses)
@@ -370,6 +402,10 @@ struct Read<'d> {
     mentions: Vec<Vec<actors::Mention>>,
     /// Each sentence's triggers (none for a discarded one).
     found: Vec<Vec<events::Found>>,
+    /// Each sentence's time expressions (none for one without triggers).
+    exprs: Vec<Vec<TimeExpr>>,
+    /// The status of each trigger of each sentence.
+    statuses: Vec<Vec<Status>>,
     /// A story-level discard phrase emptied the document.
     emptied: bool,
 }
@@ -474,7 +510,9 @@ mod tests {
 
     #[test]
     fn dates_are_written_as_jiff_writes_them() {
-        for d in [date(2024, 11, 7), date(1, 1, 1), date(999, 12, 31), date(9999, 2, 28), date(0, 6, 5), date(-44, 3, 15), date(2000, 10, 10)] {
+        for d in
+            [date(2024, 11, 7), date(1, 1, 1), date(999, 12, 31), date(9999, 2, 28), date(0, 6, 5), date(-44, 3, 15), date(2000, 10, 10)]
+        {
             assert_eq!(iso_date(d), d.to_string());
         }
     }

@@ -26,7 +26,7 @@ use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::text::{Sentence, Text};
-use crate::time::{self, Anchors, Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
+use crate::time::{Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
 use crate::words::WordList;
 
 /// An event's date with its evidence.
@@ -74,7 +74,6 @@ pub struct Dater<'a> {
     text: &'a Text,
     doc: &'a str,
     published: Date,
-    anchors: &'a Anchors,
     memory: Vec<Memo>,
     /// The lead date and the sentence it was found in.
     lead: Option<(When, usize)>,
@@ -91,14 +90,8 @@ pub struct Trigger<'t> {
 }
 
 impl<'a> Dater<'a> {
-    pub fn new(text: &'a Text, doc: &'a str, published: Date, anchors: &'a Anchors) -> Self {
-        Dater { text, doc, published, anchors, memory: Vec::new(), lead: None }
-    }
-
-    /// The time expressions of a sentence (durations and datelines included; the
-    /// choice below skips them).
-    pub fn expressions(&self, sentence: usize) -> Vec<TimeExpr> {
-        time::find_with(self.text, sentence, self.anchors)
+    pub fn new(text: &'a Text, doc: &'a str, published: Date) -> Self {
+        Dater { text, doc, published, memory: Vec::new(), lead: None }
     }
 
     fn words(&self, start: usize, end: usize) -> (String, [usize; 2]) {

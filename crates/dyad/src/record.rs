@@ -317,7 +317,8 @@ mod tests {
 
     #[test]
     fn the_writer_writes_what_serde_json_writes() {
-        let tricky = "He said \"no\" \\ then\ttabbed\nnewline\r\u{8}\u{c}\u{1}\u{1f}\u{7f} \u{e9}t\u{e9} \u{2014} \u{65e5}\u{672c} \u{1f600}";
+        let tricky =
+            "He said \"no\" \\ then\ttabbed\nnewline\r\u{8}\u{c}\u{1}\u{1f}\u{7f} \u{e9}t\u{e9} \u{2014} \u{65e5}\u{672c} \u{1f600}";
         let location = |lat: Option<f64>| LocationRecord { name: "Rio de Janeiro".into(), country: None, lat, lon: lat.map(|x| -x * 1.5) };
         let events = [
             event(Some(actor("Ishiba", Some("JPN"), None)), None, Some([3, 14]), "Plain text."),
