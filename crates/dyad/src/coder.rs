@@ -502,6 +502,28 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
+    fn a_batch_codes_each_document_as_alone() {
+        let lex = crate::Lexicon::builtin().expect("the built-in lexicon loads");
+        let doc = |id: &str, text: &str| crate::Document {
+            id: id.into(),
+            text: text.into(),
+            published: date(2024, 11, 7),
+            url: None,
+            title: None,
+        };
+        let docs = [
+            doc("a", "Japanese Prime Minister Shigeru Ishiba spoke with Donald Trump on Thursday. He congratulated him."),
+            doc("b", "Nepali police arrested more than 180 activists on Tuesday."),
+            doc("c", "No actors here at all."),
+            doc("d", "China condemned Japan. Japan and China agreed to meet next week."),
+        ];
+        let coder = super::Coder::new(&lex);
+        let alone: Vec<_> = docs.iter().map(|d| coder.code_counted(d)).collect();
+        assert!(alone.iter().map(|(e, _)| e.len()).sum::<usize>() >= 3, "the documents code some events");
+        assert_eq!(coder.code_batch(&docs.iter().collect::<Vec<_>>()), alone);
+    }
+
+    #[test]
     fn event_ids_are_doc_sentence_and_number() {
         assert_eq!(event_id("seed", 3, 0), "seed:3:0");
         assert_eq!(event_id("a:b", 1090, 12), "a:b:1090:12");
