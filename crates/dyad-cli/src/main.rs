@@ -400,7 +400,6 @@ impl Chunk {
     fn code(&mut self, coder: &Coder, keep: &Keep) {
         let docs: Vec<&Document> = self.items.iter().filter_map(|item| item.as_ref().ok()).collect();
         let batch = catch_unwind(AssertUnwindSafe(|| coder.code_batch(&docs)));
-        drop(docs);
         let mut coded = batch.ok().map(Vec::into_iter);
         for item in self.items.drain(..) {
             let events = item.and_then(|doc| match coded.as_mut().and_then(Iterator::next) {

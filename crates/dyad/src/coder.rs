@@ -60,11 +60,7 @@ impl<'a> Coder<'a> {
     /// Code one document; also say how many sentences it was split into (for
     /// throughput summaries, without tokenising twice).
     pub fn code_counted(&self, doc: &Document) -> (Vec<Event>, usize) {
-        let mut read = self.tokenise(doc);
-        self.find_mentions(&mut read);
-        self.find_triggers(&mut read);
-        self.read_times_and_status(&mut read);
-        self.assemble(read)
+        self.code_batch(&[doc]).pop().unwrap_or_default()
     }
 
     /// Code several documents: the same events as [`Coder::code_counted`] on

@@ -93,122 +93,134 @@ impl Event {
     /// Append the event as one compact JSON object, byte for byte what
     /// `serde_json::to_writer` writes (no trailing newline).
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"doc\":");
-        json_str(out, &self.doc);
-        out.extend_from_slice(b",\"sentence\":");
-        json_uint(out, self.sentence);
-        out.extend_from_slice(b",\"id\":");
-        json_str(out, &self.id);
-        out.extend_from_slice(b",\"source\":");
-        json_actor(out, self.source.as_ref());
-        out.extend_from_slice(b",\"target\":");
-        json_actor(out, self.target.as_ref());
-        out.extend_from_slice(b",\"code\":");
-        json_str(out, &self.code);
-        out.extend_from_slice(b",\"root\":");
-        json_str(out, &self.root);
-        out.extend_from_slice(b",\"label\":");
-        json_str(out, &self.label);
-        out.extend_from_slice(b",\"quad_class\":");
-        json_uint(out, usize::from(self.quad_class));
-        out.extend_from_slice(b",\"goldstein\":");
-        json_f64(out, self.goldstein);
+        let mut o = Obj::open(out);
+        o.str("doc", &self.doc);
+        o.uint("sentence", self.sentence);
+        o.str("id", &self.id);
+        o.actor("source", self.source.as_ref());
+        o.actor("target", self.target.as_ref());
+        o.str("code", &self.code);
+        o.str("root", &self.root);
+        o.str("label", &self.label);
+        o.uint("quad_class", usize::from(self.quad_class));
+        o.f64("goldstein", self.goldstein);
         let d = &self.date;
-        out.extend_from_slice(b",\"date\":{\"start\":");
-        json_str(out, &d.start);
-        out.extend_from_slice(b",\"end\":");
-        json_str(out, &d.end);
-        out.extend_from_slice(b",\"grain\":");
-        json_str(out, &d.grain);
-        out.extend_from_slice(b",\"basis\":");
-        json_str(out, &d.basis);
-        out.extend_from_slice(b",\"text\":");
-        json_str(out, &d.text);
+        let mut date = Obj::open(o.key("date"));
+        date.str("start", &d.start);
+        date.str("end", &d.end);
+        date.str("grain", &d.grain);
+        date.str("basis", &d.basis);
+        date.str("text", &d.text);
         if let Some(span) = d.span {
-            out.extend_from_slice(b",\"span\":");
-            json_span(out, span);
+            date.span("span", span);
         }
-        out.extend_from_slice(b"},\"status\":");
-        json_str(out, &self.status);
-        out.extend_from_slice(b",\"location\":");
+        date.close();
+        o.str("status", &self.status);
         match &self.location {
-            None => out.extend_from_slice(b"null"),
+            None => o.null("location"),
             Some(l) => {
-                out.extend_from_slice(b"{\"name\":");
-                json_str(out, &l.name);
-                out.extend_from_slice(b",\"country\":");
-                json_opt_str(out, l.country.as_deref());
+                let mut loc = Obj::open(o.key("location"));
+                loc.str("name", &l.name);
+                loc.opt_str("country", l.country.as_deref());
                 if let Some(lat) = l.lat {
-                    out.extend_from_slice(b",\"lat\":");
-                    json_f64(out, lat);
+                    loc.f64("lat", lat);
                 }
                 if let Some(lon) = l.lon {
-                    out.extend_from_slice(b",\"lon\":");
-                    json_f64(out, lon);
+                    loc.f64("lon", lon);
                 }
-                out.push(b'}');
+                loc.close();
             }
         }
-        out.extend_from_slice(b",\"trigger\":{\"text\":");
-        json_str(out, &self.trigger.text);
-        out.extend_from_slice(b",\"span\":");
-        json_span(out, self.trigger.span);
-        out.extend_from_slice(b"},\"rule\":");
-        json_str(out, &self.rule);
-        out.extend_from_slice(b",\"sentence_text\":");
-        json_str(out, &self.sentence_text);
-        out.push(b'}');
+        let mut trigger = Obj::open(o.key("trigger"));
+        trigger.str("text", &self.trigger.text);
+        trigger.span("span", self.trigger.span);
+        trigger.close();
+        o.str("rule", &self.rule);
+        o.str("sentence_text", &self.sentence_text);
+        o.close();
     }
 }
 
-fn json_actor(out: &mut Vec<u8>, a: Option<&ActorRecord>) {
-    let Some(a) = a else {
-        out.extend_from_slice(b"null");
-        return;
-    };
-    out.extend_from_slice(b"{\"text\":");
-    json_str(out, &a.text);
-    out.extend_from_slice(b",\"name\":");
-    json_str(out, &a.name);
-    out.extend_from_slice(b",\"code\":");
-    json_str(out, &a.code);
-    out.extend_from_slice(b",\"country\":");
-    json_opt_str(out, a.country.as_deref());
-    out.extend_from_slice(b",\"role\":");
-    json_opt_str(out, a.role.as_deref());
-    out.extend_from_slice(b",\"span\":");
-    json_span(out, a.span);
-    if let Some(i) = &a.implied_by {
-        out.extend_from_slice(b",\"implied_by\":");
-        json_str(out, i);
+/// A JSON object being written: its fields in order, keys as written (plain
+/// ASCII names, which need no escaping).
+struct Obj<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> Obj<'a> {
+    fn open(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Obj { out, first: true }
     }
-    out.push(b'}');
-}
 
-fn json_span(out: &mut Vec<u8>, span: [usize; 2]) {
-    out.push(b'[');
-    json_uint(out, span[0]);
-    out.push(b',');
-    json_uint(out, span[1]);
-    out.push(b']');
-}
-
-fn json_uint(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-}
-
-/// Floats as serde_json writes them (shortest round-trip form, `null` when not
-/// finite): few per event, so serde_json itself does it.
-fn json_f64(out: &mut Vec<u8>, x: f64) {
-    if serde_json::to_writer(&mut *out, &x).is_err() {
-        out.extend_from_slice(b"null");
+    /// Starts a field: the separator and the key; the value is written next.
+    fn key(&mut self, name: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
     }
-}
 
-fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => json_str(out, s),
-        None => out.extend_from_slice(b"null"),
+    fn str(&mut self, name: &str, v: &str) {
+        json_str(self.key(name), v);
+    }
+
+    fn opt_str(&mut self, name: &str, v: Option<&str>) {
+        match v {
+            Some(v) => self.str(name, v),
+            None => self.null(name),
+        }
+    }
+
+    fn null(&mut self, name: &str) {
+        self.key(name).extend_from_slice(b"null");
+    }
+
+    fn uint(&mut self, name: &str, n: usize) {
+        self.key(name).extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    /// Floats as serde_json writes them (shortest round-trip form, `null` when
+    /// not finite): few per event, so serde_json itself does it.
+    fn f64(&mut self, name: &str, x: f64) {
+        let out = self.key(name);
+        if serde_json::to_writer(&mut *out, &x).is_err() {
+            out.extend_from_slice(b"null");
+        }
+    }
+
+    fn span(&mut self, name: &str, span: [usize; 2]) {
+        let mut digits = itoa::Buffer::new();
+        let out = self.key(name);
+        out.push(b'[');
+        out.extend_from_slice(digits.format(span[0]).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(digits.format(span[1]).as_bytes());
+        out.push(b']');
+    }
+
+    fn actor(&mut self, name: &str, a: Option<&ActorRecord>) {
+        let Some(a) = a else { return self.null(name) };
+        let mut o = Obj::open(self.key(name));
+        o.str("text", &a.text);
+        o.str("name", &a.name);
+        o.str("code", &a.code);
+        o.opt_str("country", a.country.as_deref());
+        o.opt_str("role", a.role.as_deref());
+        o.span("span", a.span);
+        if let Some(i) = &a.implied_by {
+            o.str("implied_by", i);
+        }
+        o.close();
+    }
+
+    fn close(self) {
+        self.out.push(b'}');
     }
 }
 
