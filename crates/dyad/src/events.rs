@@ -277,10 +277,6 @@ struct Sent<'a> {
     mentions: &'a [Mention],
     /// For each token of the sentence (offset by `body`), the mention covering it.
     cover: Vec<Option<usize>>,
-    /// For each token (offset by `body`): its verb readings, looked up once.
-    forms: Vec<&'a [(u32, u8)]>,
-    /// For each token (offset by `body`): is it an adverb the matcher may skip?
-    adverb: Vec<bool>,
 }
 
 impl Sent<'_> {
@@ -299,8 +295,9 @@ impl Sent<'_> {
     fn is_verb(&self, k: usize) -> bool {
         self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(self.norm(k)) || OBJECT_CONTROL.contains(self.norm(k))
     }
+    /// Is token `k` of the sentence an adverb the matcher may skip?
     fn is_adverb(&self, k: usize) -> bool {
-        k >= self.body && k < self.end && self.adverb[k - self.body]
+        k >= self.body && k < self.end && adverb(self.text, k, self.body)
     }
 }
 
@@ -324,9 +321,7 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
             cover[k - body] = Some(mi);
         }
     }
-    let forms = (body..end).map(|k| ids[k].map(|id| lex.verb_forms(id)).unwrap_or(&[])).collect();
-    let adverbs = (body..end).map(|k| adverb(text, k, body)).collect();
-    let sent = Sent { lex, text, ids, body, end, mentions, cover, forms, adverb: adverbs };
+    let sent = Sent { lex, text, ids, body, end, mentions, cover };
 
     // Every pattern that matches, anchored at every token.
     // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
@@ -430,7 +425,7 @@ struct Match {
 fn word_matches(s: &Sent, k: usize, item: Item) -> bool {
     match (item, s.id(k)) {
         (Item::Word(w), Some(id)) => id == w,
-        (Item::Verb(l), Some(_)) => k >= s.body && k < s.end && s.forms[k - s.body].iter().any(|(x, _)| *x == l),
+        (Item::Verb(l), Some(id)) => k >= s.body && k < s.end && s.lex.verb_forms(id).iter().any(|(x, _)| *x == l),
         (Item::Any, _) => true,
         _ => false,
     }

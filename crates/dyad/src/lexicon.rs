@@ -264,9 +264,23 @@ struct Anchored {
     open: Vec<u32>,
     /// Patterns by their key.
     keyed: HashMap<Key, Vec<u32>>,
-    /// The [`Key::bit`]s of `keyed`: a key whose bit is not here is not there,
-    /// without looking it up.
-    mask: u64,
+    /// The [`Key::bit`]s of `keyed` (a 256-bit Bloom filter): a key whose bit is
+    /// not here is not there, without looking it up.
+    mask: [u64; 4],
+}
+
+impl Anchored {
+    fn may_have(&self, bit: u8) -> bool {
+        self.mask[(bit >> 6) as usize] >> (bit & 63) & 1 != 0
+    }
+}
+
+/// A key term a sentence has (see [`Lexicon::key_terms`]), with its
+/// [`Key::bit`] before an anchor and after one, computed once per sentence.
+#[derive(Clone, Copy, Debug)]
+pub struct SentenceKey {
+    term: KeyTerm,
+    bits: [u8; 2],
 }
 
 /// A word, or any form of a verb, that a pattern needs besides its anchor.
@@ -291,14 +305,14 @@ struct Key {
 }
 
 impl Key {
-    /// One of 64 bits, for [`Anchored::mask`].
-    fn bit(&self) -> u64 {
+    /// One of 256 bits, for [`Anchored::mask`].
+    fn bit(&self) -> u8 {
         let (kind, n) = match self.term {
             KeyTerm::Word(w) => (0u64, w as u64),
             KeyTerm::Verb(v) => (1, v as u64),
         };
         let h = (n << 2 | kind << 1 | self.after as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        1 << (h >> 58)
+        (h >> 56) as u8
     }
 }
 
@@ -1596,17 +1610,21 @@ impl Lexicon {
 
     /// The terms token `id` can be as a pattern's key (see [`Anchored`]); most
     /// tokens are none. Find them once per sentence for [`Lexicon::patterns_at`].
-    pub fn key_terms(&self, id: TokId, mut f: impl FnMut(KeyTerm)) {
+    pub fn key_terms(&self, id: TokId, mut f: impl FnMut(SentenceKey)) {
+        let mut found = |term| {
+            let bits = [false, true].map(|after| Key { term, after }.bit());
+            f(SentenceKey { term, bits })
+        };
         let roles = self.token_roles.get(id as usize).copied().unwrap_or(0);
         if roles & TOKEN_KEY_WORD != 0 {
-            f(KeyTerm::Word(id));
+            found(KeyTerm::Word(id));
         }
         if roles & TOKEN_KEY_VERB == 0 {
             return;
         }
         for (lemma, _) in self.verb_forms(id) {
             if self.key_verbs.get(*lemma as usize).copied().unwrap_or(false) {
-                f(KeyTerm::Verb(*lemma));
+                found(KeyTerm::Verb(*lemma));
             }
         }
     }
@@ -1619,7 +1637,7 @@ impl Lexicon {
     /// The patterns that may match anchored on token `id`, given the key terms of
     /// the sentence before it and after it, into `out` (cleared first), in index
     /// order and each once.
-    pub fn patterns_at(&self, id: TokId, before: &[KeyTerm], after: &[KeyTerm], out: &mut Vec<u32>) {
+    pub fn patterns_at(&self, id: TokId, before: &[SentenceKey], after: &[SentenceKey], out: &mut Vec<u32>) {
         out.clear();
         if !self.may_anchor(id) {
             return;
@@ -1631,12 +1649,11 @@ impl Lexicon {
                 return;
             }
             for (terms, side) in [(before, false), (after, true)] {
-                for &term in terms {
-                    let key = Key { term, after: side };
-                    if a.mask & key.bit() == 0 {
+                for k in terms {
+                    if !a.may_have(k.bits[side as usize]) {
                         continue;
                     }
-                    if let Some(ps) = a.keyed.get(&key) {
+                    if let Some(ps) = a.keyed.get(&Key { term: k.term, after: side }) {
                         out.extend_from_slice(ps);
                         keyed = true;
                     }
@@ -1730,7 +1747,10 @@ impl Lexicon {
             for k in &keys {
                 shared[slot(k)] = 0;
             }
-            entry.mask = entry.keyed.keys().fold(0, |m, k| m | k.bit());
+            for k in entry.keyed.keys() {
+                let bit = k.bit();
+                entry.mask[(bit >> 6) as usize] |= 1 << (bit & 63);
+            }
             anchors.insert(anchor, entry);
         }
         self.anchors = anchors;
