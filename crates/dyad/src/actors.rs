@@ -113,7 +113,9 @@ impl DocContext {
             main_country: countries.first().cloned(),
             countries,
             entities: Vec::new(),
-            recent: VecDeque::with_capacity(RECENT + 1),
+            // Allocated by the first actor remembered (a context is made for
+            // every document, and many name none).
+            recent: VecDeque::new(),
             last_country: None,
         }
     }
@@ -975,6 +977,9 @@ fn register(ctx: &mut DocContext, actor: &mut Actor, v: &View, name: Option<(usi
 fn remember(ctx: &mut DocContext, a: &Actor) {
     if a.country.is_some() && !a.person {
         ctx.last_country = a.country.clone();
+    }
+    if ctx.recent.capacity() == 0 {
+        ctx.recent.reserve_exact(RECENT + 1);
     }
     ctx.recent.push_back(a.clone());
     if ctx.recent.len() > RECENT {

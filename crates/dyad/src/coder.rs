@@ -74,8 +74,9 @@ impl<'a> Coder<'a> {
         for r in &mut read {
             self.find_mentions(r);
         }
+        let mut finder = events::Finder::default();
         for r in &mut read {
-            self.find_triggers(r);
+            self.find_triggers(r, &mut finder);
         }
         for r in &mut read {
             self.read_times_and_status(r);
@@ -132,14 +133,14 @@ impl<'a> Coder<'a> {
     }
 
     /// The triggers of every sentence that is not discarded, with their actors.
-    fn find_triggers(&self, r: &mut Read) {
+    fn find_triggers(&self, r: &mut Read, finder: &mut events::Finder) {
         let lex = self.lexicon;
         r.found = (0..r.mentions.len())
             .map(|si| {
                 if r.discarded[si] {
                     return Vec::new();
                 }
-                let mut found = events::find(lex, &r.text, si, &r.ids, &r.mentions[si]);
+                let mut found = finder.find(lex, &r.text, si, &r.ids, &r.mentions[si]);
                 found.retain(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some());
                 found
             })
@@ -356,14 +357,16 @@ fn iso_date(d: jiff::civil::Date) -> String {
     if !(0..=9999).contains(&y) {
         return d.to_string();
     }
-    let digits = |n: u16, width: usize| (0..width).rev().map(move |i| (b'0' + (n / 10u16.pow(i as u32) % 10) as u8) as char);
-    let mut out = String::with_capacity(10);
-    out.extend(digits(y as u16, 4));
-    out.push('-');
-    out.extend(digits(d.month() as u16, 2));
-    out.push('-');
-    out.extend(digits(d.day() as u16, 2));
-    out
+    let mut out = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, n: u16| {
+        for i in 0..width {
+            out[at + width - 1 - i] = b'0' + (n / 10u16.pow(i as u32) % 10) as u8;
+        }
+    };
+    put(0, 4, y as u16);
+    put(5, 2, d.month() as u16);
+    put(8, 2, d.day() as u16);
+    out.iter().map(|&b| b as char).collect()
 }
 
 /// The tense of a trigger's clause, for reading its time expression: future when
@@ -483,10 +486,12 @@ fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
     let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
         text: doc[start..end].to_string(),
-        name: a.name.to_string(),
-        code: a.code.to_string(),
-        country: a.country.as_ref().map(|c| c.to_string()),
-        role: a.role.as_ref().map(|r| r.to_string()),
+        // `String::from(&str)`: a `CompactString`'s `to_string` goes through the
+        // formatting machinery.
+        name: a.name.as_str().into(),
+        code: a.code.as_str().into(),
+        country: a.country.as_deref().map(String::from),
+        role: a.role.as_deref().map(String::from),
         span: [start, end],
         implied_by: a.implied.map(|r| lex.rule_text(r)),
     }

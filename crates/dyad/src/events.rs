@@ -17,7 +17,7 @@
 //! records with codes, labels and dates is [`crate::coder`]'s job.
 
 use crate::actors::{Actor, Mention};
-use crate::lexicon::{form, Item, Lexicon, Pattern, TokId};
+use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, TokId};
 use crate::text::{Text, TokenKind};
 use crate::words::WordList;
 
@@ -276,7 +276,7 @@ struct Sent<'a> {
     end: usize,
     mentions: &'a [Mention],
     /// For each token of the sentence (offset by `body`), the mention covering it.
-    cover: Vec<Option<usize>>,
+    cover: &'a [Option<usize>],
 }
 
 impl Sent<'_> {
@@ -311,46 +311,76 @@ fn adverb(text: &Text, k: usize, body: usize) -> bool {
 const SKIPPED_ADVERBS: WordList =
     WordList::new(&["also", "then", "still", "already", "soon", "just", "jointly", "reportedly", "allegedly", "again", "further"]);
 
-/// Find every trigger of one sentence and the actors it relates.
-pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
-    let s = &text.sentences[sentence];
-    let (body, end) = (s.body, s.tokens.end);
-    let mut cover = vec![None; end.saturating_sub(body)];
-    for (mi, m) in mentions.iter().enumerate() {
-        for k in m.start.max(body)..m.end.min(end) {
-            cover[k - body] = Some(mi);
-        }
-    }
-    let sent = Sent { lex, text, ids, body, end, mentions, cover };
+/// Finds the triggers of sentences ([`Finder::find`]), keeping its working
+/// buffers from one sentence to the next.
+#[derive(Default)]
+pub struct Finder {
+    cover: Vec<Option<usize>>,
+    at: Vec<usize>,
+    terms: Vec<SentenceKey>,
+    matches: Vec<(Match, u32)>,
+    candidates: Vec<u32>,
+    taken: Vec<bool>,
+}
 
-    // Every pattern that matches, anchored at every token.
-    // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
-    let (mut at, mut terms) = (Vec::with_capacity(end.saturating_sub(body)), Vec::with_capacity(end.saturating_sub(body)));
-    for (k, id) in ids.iter().enumerate().take(end).skip(body) {
-        if let Some(id) = *id {
-            lex.key_terms(id, |term| {
-                at.push(k);
-                terms.push(term);
-            });
+impl Finder {
+    /// Find every trigger of one sentence and the actors it relates.
+    pub fn find(&mut self, lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
+        let Finder { cover, at, terms, matches, candidates, taken } = self;
+        let s = &text.sentences[sentence];
+        let (body, end) = (s.body, s.tokens.end);
+        cover.clear();
+        cover.resize(end.saturating_sub(body), None);
+        for (mi, m) in mentions.iter().enumerate() {
+            for k in m.start.max(body)..m.end.min(end) {
+                cover[k - body] = Some(mi);
+            }
         }
+        // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
+        at.clear();
+        terms.clear();
+        for (k, id) in ids.iter().enumerate().take(end).skip(body) {
+            if let Some(id) = *id {
+                lex.key_terms(id, |term| {
+                    at.push(k);
+                    terms.push(term);
+                });
+            }
+        }
+        taken.clear();
+        taken.resize(end.saturating_sub(body), false);
+        let sent = Sent { lex, text, ids, body, end, mentions, cover };
+        find(&sent, at, terms, matches, candidates, taken)
     }
-    let mut matches: Vec<(Match, u32)> = Vec::new();
-    let mut candidates = Vec::new();
+}
+
+/// [`Finder::find`] on a sentence, with the finder's buffers.
+fn find(
+    sent: &Sent,
+    at: &[usize],
+    terms: &[SentenceKey],
+    matches: &mut Vec<(Match, u32)>,
+    candidates: &mut Vec<u32>,
+    taken: &mut [bool],
+) -> Vec<Found> {
+    let (lex, ids, body, end) = (sent.lex, sent.ids, sent.body, sent.end);
+    // Every pattern that matches, anchored at every token.
+    matches.clear();
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
         let Some(id) = id.filter(|&id| lex.may_anchor(id)) else { continue };
-        if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(&sent, m, t)) {
+        if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(sent, m, t)) {
             continue;
         }
         let (before, after) = (at.partition_point(|&k| k < t), at.partition_point(|&k| k <= t));
-        lex.patterns_at(id, &terms[..before], &terms[after..], &mut candidates);
+        lex.patterns_at(id, &terms[..before], &terms[after..], candidates);
         // Facts about the anchor that many of its patterns ask: found once.
         let passive_at = std::cell::OnceCell::new();
         let determiner_at = std::cell::OnceCell::new();
-        let after_det = || *determiner_at.get_or_init(|| after_determiner(&sent, t));
-        for &p in &candidates {
-            let pattern = &lex.patterns[p as usize];
-            let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(&sent, t));
-            if let Some(m) = match_pattern(&sent, pattern, t, passive, &after_det) {
+        let after_det = || *determiner_at.get_or_init(|| after_determiner(sent, t));
+        for &p in candidates.iter() {
+            let pattern = lex.shape(p);
+            let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(sent, t));
+            if let Some(m) = match_pattern(sent, &pattern, t, passive, &after_det) {
                 matches.push((m, p));
             }
         }
@@ -366,9 +396,8 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
             .then(a.start.cmp(&b.start))
             .then(pa.cmp(pb))
     });
-    let mut taken = vec![false; end.saturating_sub(body)];
     let mut out = Vec::new();
-    for (m, p) in matches {
+    for (m, p) in matches.drain(..) {
         if m.words.iter().any(|&k| taken[k - body]) {
             continue;
         }
@@ -376,10 +405,10 @@ pub fn find(lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], 
             taken[k - body] = true;
         }
         let pattern = &lex.patterns[p as usize];
-        let passive = pattern.verbal && is_passive(&sent, m.verb);
-        let (sources, targets) = roles(&sent, pattern, &m, passive);
-        let head = if pattern.verbal { m.verb } else { governing_verb(&sent, m.start).unwrap_or(m.start) };
-        let continued = m.target.and_then(|t| continuation(&sent, t));
+        let passive = pattern.verbal && is_passive(sent, m.verb);
+        let (sources, targets) = roles(sent, pattern, &m, passive);
+        let head = if pattern.verbal { m.verb } else { governing_verb(sent, m.start).unwrap_or(m.start) };
+        let continued = m.target.and_then(|t| continuation(sent, t));
         let found = Found { pattern: p, start: m.start, end: m.end, words: m.words, head, sources, targets, passive };
         // "a trip to the APEC forum in Peru, followed by the G20 event in Rio": the
         // same event again, towards the next target, told by the linking words.
@@ -516,7 +545,7 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
 
 /// Match pattern `p` anchored at token `t`; `passive_capable`: the anchor is a
 /// passive participle; `after_det`: [`after_determiner`] of the anchor.
-fn match_pattern(s: &Sent, p: &Pattern, t: usize, passive_capable: bool, after_det: &dyn Fn() -> bool) -> Option<Match> {
+fn match_pattern(s: &Sent, p: &PatternShape, t: usize, passive_capable: bool, after_det: &dyn Fn() -> bool) -> Option<Match> {
     if !word_matches(s, t, p.items[p.anchor]) {
         return None;
     }

@@ -215,6 +215,38 @@ pub struct Pattern {
     pub reverse: Option<String>,
 }
 
+/// What the matcher reads of a pattern for every candidate, in one cache line
+/// (a [`Pattern`] and its items are two, elsewhere in memory: the lexicon has tens
+/// of thousands of patterns, and the candidates of a sentence are scattered
+/// among them). Built by [`Lexicon::index_patterns`]; read with
+/// [`Lexicon::shape`].
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Shape {
+    /// The pattern's items, when it has at most [`SHAPE_ITEMS`].
+    items: [Item; SHAPE_ITEMS],
+    /// How many: `u8::MAX` for a longer pattern, whose items are read from it.
+    len: u8,
+    anchor: u8,
+    verbal: bool,
+    target_anywhere: bool,
+}
+
+/// The items a [`Shape`] holds, filling its cache line.
+const SHAPE_ITEMS: usize = 7;
+
+/// A pattern as the matcher reads it (see [`Lexicon::shape`]).
+#[derive(Clone, Copy, Debug)]
+pub struct PatternShape<'a> {
+    pub items: &'a [Item],
+    /// Index of the item the pattern is indexed by.
+    pub anchor: usize,
+    /// See [`Pattern::verbal`].
+    pub verbal: bool,
+    /// See [`Pattern::target_anywhere`].
+    pub target_anywhere: bool,
+}
+
 /// Which side of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -365,6 +397,8 @@ pub struct Lexicon {
     pub sets: Vec<PhraseSet>,
     pub implied: Vec<Implied>,
     anchors: HashMap<Anchor, Anchored>,
+    /// Each pattern's [`Shape`], by pattern index.
+    shapes: Vec<Shape>,
     /// Is this token id the key of some pattern, or a form of a verb that is, and
     /// can it anchor a pattern? Most words of a sentence are none of these, and
     /// this spares looking them up under every anchor. Bits `TOKEN_*`.
@@ -1682,6 +1716,21 @@ impl Lexicon {
     /// the patterns are loaded, since a key is chosen among all of an anchor's
     /// patterns.
     pub(crate) fn index_patterns(&mut self) {
+        self.shapes = self
+            .patterns
+            .iter()
+            .map(|p| {
+                let mut items = [Item::Any; SHAPE_ITEMS];
+                let len = if p.items.len() <= SHAPE_ITEMS && p.anchor < SHAPE_ITEMS {
+                    items[..p.items.len()].copy_from_slice(&p.items);
+                    p.items.len() as u8
+                } else {
+                    u8::MAX
+                };
+                let anchor = if len == u8::MAX { 0 } else { p.anchor as u8 };
+                Shape { items, len, anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
+            })
+            .collect();
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
         for (i, p) in self.patterns.iter().enumerate() {
             let anchor = match p.items[p.anchor] {
@@ -1779,6 +1828,23 @@ impl Lexicon {
         }
         self.token_roles = roles;
         self.key_verbs = key_verbs;
+    }
+
+    /// Pattern `p` (an index into [`Lexicon::patterns`]) as the matcher reads it,
+    /// from its [`Shape`] where it fits there.
+    pub fn shape(&self, p: u32) -> PatternShape<'_> {
+        match self.shapes.get(p as usize) {
+            Some(s) if s.len != u8::MAX => PatternShape {
+                items: &s.items[..s.len as usize],
+                anchor: s.anchor as usize,
+                verbal: s.verbal,
+                target_anywhere: s.target_anywhere,
+            },
+            _ => {
+                let p = &self.patterns[p as usize];
+                PatternShape { items: &p.items, anchor: p.anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
+            }
+        }
     }
 
     /// Is the token a form of some verb the lexicon knows?
