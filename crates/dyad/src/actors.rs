@@ -51,11 +51,11 @@ pub struct Actor {
 impl Actor {
     /// The actor as coded on `date`: a person the lexicon knows takes the role
     /// they held that day ("Abe" is JPNGOV in 2016 and JPNELI in 2024).
-    pub fn on(&self, lex: &Lexicon, date: Date) -> Actor {
-        let Some(p) = self.known else { return self.clone() };
+    pub fn on(self, lex: &Lexicon, date: Date) -> Actor {
+        let Some(p) = self.known else { return self };
         let term = lex.people[p as usize].term_on(date);
         let (country, role) = split_code(lex, &term.code);
-        Actor { code: term.code.as_str().into(), country, role, rule: Some(term.rule), ..self.clone() }
+        Actor { code: term.code.as_str().into(), country, role, rule: Some(term.rule), ..self }
     }
 }
 

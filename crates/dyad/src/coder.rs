@@ -176,7 +176,8 @@ impl<'a> Coder<'a> {
             return (Vec::new(), text.sentences.len());
         }
         let mut dater = Dater::new(&text, &doc.text, doc.published);
-        let mut out: Vec<Pending> = Vec::new();
+        // Most triggers make one event.
+        let mut out: Vec<Pending> = Vec::with_capacity(all_found.iter().map(Vec::len).sum());
         let sentences = mentions.iter().zip(all_found).zip(all_exprs.into_iter().zip(all_statuses));
         for (si, ((mentions, found), (exprs, statuses))) in sentences.enumerate() {
             if found.is_empty() {
