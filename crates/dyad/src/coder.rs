@@ -367,7 +367,8 @@ fn iso_date(d: jiff::civil::Date) -> String {
     put(0, 4, y as u16);
     put(5, 2, d.month() as u16);
     put(8, 2, d.day() as u16);
-    out.iter().map(|&b| b as char).collect()
+    // ASCII digits and dashes: nothing is lost.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The tense of a trigger's clause, for reading its time expression: future when

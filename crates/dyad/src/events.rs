@@ -318,7 +318,7 @@ pub struct Finder {
     cover: Vec<Option<usize>>,
     at: Vec<usize>,
     terms: Vec<SentenceKey>,
-    matches: Vec<(Match, u32)>,
+    matches: Vec<Matched>,
     candidates: Vec<u32>,
     taken: Vec<bool>,
 }
@@ -359,7 +359,7 @@ fn find(
     sent: &Sent,
     at: &[usize],
     terms: &[SentenceKey],
-    matches: &mut Vec<(Match, u32)>,
+    matches: &mut Vec<Matched>,
     candidates: &mut Vec<u32>,
     taken: &mut [bool],
 ) -> Vec<Found> {
@@ -381,23 +381,23 @@ fn find(
             let pattern = lex.shape(p);
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(sent, t));
             if let Some(m) = match_pattern(sent, &pattern, t, passive, &after_det) {
-                matches.push((m, p));
+                let weight = lex.patterns[p as usize].weight;
+                let gaps = pattern.items.iter().filter(|i| matches!(i, Item::Any | Item::Gap(_))).count();
+                matches.push(Matched { m, p, weight, gaps });
             }
         }
     }
     // Longest first; a token belongs to one trigger.
-    matches.sort_by(|(a, pa), (b, pb)| {
-        let wa = lex.patterns[*pa as usize].weight;
-        let wb = lex.patterns[*pb as usize].weight;
-        let gaps = |p: u32| lex.patterns[p as usize].items.iter().filter(|i| matches!(i, Item::Any | Item::Gap(_))).count();
-        wb.cmp(&wa)
-            .then((b.target.is_some()).cmp(&a.target.is_some()))
-            .then(gaps(*pa).cmp(&gaps(*pb)))
-            .then(a.start.cmp(&b.start))
-            .then(pa.cmp(pb))
+    matches.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then((b.m.target.is_some()).cmp(&a.m.target.is_some()))
+            .then(a.gaps.cmp(&b.gaps))
+            .then(a.m.start.cmp(&b.m.start))
+            .then(a.p.cmp(&b.p))
     });
     let mut out = Vec::new();
-    for (m, p) in matches.drain(..) {
+    for Matched { m, p, .. } in matches.drain(..) {
         if m.words.iter().any(|&k| taken[k - body]) {
             continue;
         }
@@ -435,6 +435,17 @@ fn is_trigger_inside_mention(s: &Sent, m: usize, t: usize) -> bool {
     // bomber" is an actor, never a trigger); others are left to patterns.
     let mention = &s.mentions[m];
     t + 1 != mention.end || mention.actors.iter().all(|a| a.rule.is_none())
+}
+
+/// A match of pattern `p`, with what ranks it among the sentence's others
+/// (taken from the pattern once, rather than at each comparison of the sort).
+struct Matched {
+    m: Match,
+    p: u32,
+    /// [`Pattern::weight`].
+    weight: usize,
+    /// Its `Any` and `Gap` items.
+    gaps: usize,
 }
 
 #[derive(Debug)]
