@@ -22,7 +22,7 @@ use jiff::civil::Date;
 
 use crate::lexicon::{Entry, Hit, Lexicon, RoleId, Rule, TokId};
 use crate::text::{Text, TokenKind};
-use crate::words::WordList;
+use crate::words::{self, WordList};
 
 /// One actor as a mention resolves it.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,15 +121,23 @@ impl DocContext {
     }
 }
 
-const DETERMINERS: WordList = WordList::new(&[
+const DETERMINER_WORDS: &[&str] = &[
     "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many", "other", "all", "any",
     "each",
-]);
+];
+const DETERMINERS: WordList = WordList::new(DETERMINER_WORDS);
 /// Words that open a quantity before a number ("at least 20 people").
-const QUANTITY: WordList =
-    WordList::new(&["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"]);
-const PRONOUNS_SINGULAR: WordList = WordList::new(&["he", "she", "him"]);
-const PRONOUNS_PLURAL: WordList = WordList::new(&["they", "them"]);
+const QUANTITY_WORDS: &[&str] = &["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"];
+const QUANTITY: WordList = WordList::new(QUANTITY_WORDS);
+const PRONOUN_SINGULAR_WORDS: &[&str] = &["he", "she", "him"];
+const PRONOUNS_SINGULAR: WordList = WordList::new(PRONOUN_SINGULAR_WORDS);
+const PRONOUN_PLURAL_WORDS: &[&str] = &["they", "them"];
+const PRONOUNS_PLURAL: WordList = WordList::new(PRONOUN_PLURAL_WORDS);
+/// The lowercase words that may open a mention (see [`may_open_mention`]): all
+/// of the lists above, tested with one lookup.
+const OPENERS: WordList = WordList::new(&words::concat::<
+    { PRONOUN_SINGULAR_WORDS.len() + PRONOUN_PLURAL_WORDS.len() + DETERMINER_WORDS.len() + QUANTITY_WORDS.len() },
+>(&[PRONOUN_SINGULAR_WORDS, PRONOUN_PLURAL_WORDS, DETERMINER_WORDS, QUANTITY_WORDS]));
 const NAME_PARTICLES: WordList =
     WordList::new(&["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"]);
 /// Prepositions after which a seat of government is a place, not an actor.
@@ -312,9 +320,7 @@ fn may_open_mention(v: &View, i: usize) -> bool {
     if v.phrase(i).is_some() || t.kind == TokenKind::Number || t.kind == TokenKind::Word && t.cap {
         return true;
     }
-    let n = t.norm.as_str();
-    t.kind == TokenKind::Word
-        && (PRONOUNS_SINGULAR.contains(n) || PRONOUNS_PLURAL.contains(n) || DETERMINERS.contains(n) || QUANTITY.contains(n) || n == "both")
+    t.kind == TokenKind::Word && OPENERS.contains(&t.norm)
 }
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.

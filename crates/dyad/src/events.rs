@@ -366,12 +366,21 @@ fn find(
     let (lex, ids, body, end) = (sent.lex, sent.ids, sent.body, sent.end);
     // Every pattern that matches, anchored at every token.
     matches.clear();
+    // The key terms before the anchor are `terms[..before]`, those after it
+    // `terms[after..]`; both bounds only move on as the anchor does.
+    let (mut before, mut after) = (0, 0);
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
         let Some(id) = id.filter(|&id| lex.may_anchor(id)) else { continue };
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(sent, m, t)) {
             continue;
         }
-        let (before, after) = (at.partition_point(|&k| k < t), at.partition_point(|&k| k <= t));
+        while before < at.len() && at[before] < t {
+            before += 1;
+        }
+        after = after.max(before);
+        while after < at.len() && at[after] <= t {
+            after += 1;
+        }
         lex.patterns_at(id, &terms[..before], &terms[after..], candidates);
         // Facts about the anchor that many of its patterns ask: found once.
         let passive_at = std::cell::OnceCell::new();

@@ -70,6 +70,24 @@ impl WordList {
     }
 }
 
+/// The words of several lists in one array, for a [`WordList`] that tests
+/// membership of any of them with one lookup: `N` must be their total length.
+pub const fn concat<const N: usize>(lists: &[&[&'static str]]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut n, mut l) = (0, 0);
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            out[n] = lists[l][i];
+            n += 1;
+            i += 1;
+        }
+        l += 1;
+    }
+    assert!(n == N, "concat: N is not the lists' total length");
+    out
+}
+
 /// The first slot of a word: FNV-1a of its bytes.
 #[inline]
 const fn slot(b: &[u8]) -> usize {
@@ -106,6 +124,13 @@ mod tests {
             assert!(!LIST.contains(w), "{w}");
         }
         assert!(!WordList::new(&[]).contains("a"));
+        // A list may repeat a word (as a `concat` of lists that share one does).
+        const JOINED: [&str; 5] = concat(&[&["a", "the"], &["the", "of", "to"]]);
+        let joined = WordList::new(&JOINED);
+        for w in ["a", "the", "of", "to"] {
+            assert!(joined.contains(w), "{w}");
+        }
+        assert!(!joined.contains("an"));
         assert!(!WordList::new(&[]).contains(""));
         assert!(WordList::new(&["", "a"]).contains(""));
     }
