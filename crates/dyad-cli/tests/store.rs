@@ -96,7 +96,10 @@ fn count(db: &Path, sql: &str) -> i64 {
 fn killed_ingest_rerun_leaves_no_duplicate_and_loses_nothing() {
     let dir = scratch("kill");
     let input = dir.join("big.jsonl");
-    let n = 6000;
+    // Ten transactions of 2,000 documents (the default batch): enough that the
+    // ingest is still running when the kill comes, however fast the coder is
+    // (with 6,000 it sometimes finished first).
+    let n = 20_000;
     std::fs::write(&input, corpus(n)).expect("write corpus");
     let db = dir.join("killed.db");
 
