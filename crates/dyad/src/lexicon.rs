@@ -362,6 +362,10 @@ pub struct Discard {
     pub rule: Rule,
 }
 
+/// [`Lexicon::word_anchors`] and [`Lexicon::verb_anchors`] of a word or verb that
+/// anchors no pattern.
+const NO_ANCHOR: u32 = u32::MAX;
+
 /// Key of the anchor index: patterns are found by their anchor word or verb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Anchor {
@@ -396,7 +400,12 @@ pub struct Lexicon {
     /// Phrase sets used by [`Item::Set`].
     pub sets: Vec<PhraseSet>,
     pub implied: Vec<Implied>,
-    anchors: HashMap<Anchor, Anchored>,
+    /// The patterns of each anchor; which anchor a token or a verb lemma is, by
+    /// its id ([`NO_ANCHOR`] when it is none): arrays, since each anchor of each
+    /// sentence is looked up.
+    anchored: Vec<Anchored>,
+    word_anchors: Vec<u32>,
+    verb_anchors: Vec<u32>,
     /// Each pattern's [`Shape`], by pattern index.
     shapes: Vec<Shape>,
     /// Is this token id the key of some pattern, or a form of a verb that is, and
@@ -1695,12 +1704,12 @@ impl Lexicon {
             }
         };
         let mut anchors = 0;
-        if let Some(a) = self.anchors.get(&Anchor::Word(id)) {
+        if let Some(a) = self.anchored_at(&self.word_anchors, id) {
             visit(a);
             anchors += 1;
         }
         for (lemma, _) in self.verb_forms(id) {
-            if let Some(a) = self.anchors.get(&Anchor::Verb(*lemma)) {
+            if let Some(a) = self.anchored_at(&self.verb_anchors, *lemma) {
                 visit(a);
                 anchors += 1;
             }
@@ -1710,6 +1719,11 @@ impl Lexicon {
             out.sort_unstable();
             out.dedup();
         }
+    }
+
+    /// The patterns of the anchor that `index[id]` names, if any.
+    fn anchored_at(&self, index: &[u32], id: u32) -> Option<&Anchored> {
+        index.get(id as usize).and_then(|&a| self.anchored.get(a as usize))
     }
 
     /// File every pattern under its anchor and key (see [`Anchored`]). Called once
@@ -1758,7 +1772,9 @@ impl Lexicon {
         // pattern; one anchor's at a time, so that the array stays small (all
         // patterns' at once raised the built-in load's peak memory).
         let (mut keys, mut ends): (Vec<Key>, Vec<u32>) = (Vec::new(), Vec::new());
-        let mut anchors = HashMap::default();
+        self.anchored.clear();
+        self.word_anchors = vec![NO_ANCHOR; self.vocab.len()];
+        self.verb_anchors = vec![NO_ANCHOR; self.lemmas.len()];
         for (anchor, ids) in by_anchor {
             keys.clear();
             ends.clear();
@@ -1800,15 +1816,21 @@ impl Lexicon {
                 let bit = k.bit();
                 entry.mask[(bit >> 6) as usize] |= 1 << (bit & 63);
             }
-            anchors.insert(anchor, entry);
+            let at = self.anchored.len() as u32;
+            match anchor {
+                Anchor::Word(w) => self.word_anchors[w as usize] = at,
+                Anchor::Verb(v) => self.verb_anchors[v as usize] = at,
+            }
+            self.anchored.push(entry);
         }
-        self.anchors = anchors;
         let mut roles = vec![0u8; self.vocab.len()];
         let mut key_verbs = vec![false; self.lemmas.len()];
-        for (anchor, entry) in &self.anchors {
-            if let Anchor::Word(w) = *anchor {
-                roles[w as usize] |= TOKEN_ANCHOR;
+        for (w, &a) in self.word_anchors.iter().enumerate() {
+            if a != NO_ANCHOR {
+                roles[w] |= TOKEN_ANCHOR;
             }
+        }
+        for entry in &self.anchored {
             for key in entry.keyed.keys() {
                 match key.term {
                     KeyTerm::Word(w) => roles[w as usize] |= TOKEN_KEY_WORD,
@@ -1818,7 +1840,7 @@ impl Lexicon {
         }
         for (tok, forms) in self.verb_forms.iter().enumerate() {
             for (lemma, _) in forms {
-                if self.anchors.contains_key(&Anchor::Verb(*lemma)) {
+                if self.verb_anchors[*lemma as usize] != NO_ANCHOR {
                     roles[tok] |= TOKEN_ANCHOR;
                 }
                 if key_verbs[*lemma as usize] {
