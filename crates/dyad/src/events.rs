@@ -17,7 +17,7 @@
 //! records with codes, labels and dates is [`crate::coder`]'s job.
 
 use crate::actors::{Actor, Mention};
-use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, TokId};
+use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, Signature, TokId};
 use crate::text::{Text, TokenKind};
 use crate::words::WordList;
 
@@ -318,6 +318,9 @@ pub struct Finder {
     cover: Vec<Option<usize>>,
     at: Vec<usize>,
     terms: Vec<SentenceKey>,
+    /// The sentence's [`Signature`] at each token: the bits of the tokens
+    /// before it, after it, and of the three after it.
+    signatures: Vec<Signature>,
     matches: Vec<Matched>,
     candidates: Vec<u32>,
     taken: Vec<bool>,
@@ -326,7 +329,7 @@ pub struct Finder {
 impl Finder {
     /// Find every trigger of one sentence and the actors it relates.
     pub fn find(&mut self, lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
-        let Finder { cover, at, terms, matches, candidates, taken } = self;
+        let Finder { cover, at, terms, signatures, matches, candidates, taken } = self;
         let s = &text.sentences[sentence];
         let (body, end) = (s.body, s.tokens.end);
         cover.clear();
@@ -339,7 +342,12 @@ impl Finder {
         // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
         at.clear();
         terms.clear();
+        signatures.clear();
+        let mut before = 0;
         for (k, id) in ids.iter().enumerate().take(end).skip(body) {
+            let bits = id.map_or(0, |id| lex.signature_bits(id));
+            signatures.push([before, bits, 0]);
+            before |= bits;
             if let Some(id) = *id {
                 lex.key_terms(id, |term| {
                     at.push(k);
@@ -347,10 +355,19 @@ impl Finder {
                 });
             }
         }
+        // Each token's own bits (in the middle for now) become those after it.
+        let (mut after, mut next) = (0, [0; 3]);
+        for sig in signatures.iter_mut().rev() {
+            let own = sig[1];
+            sig[1] = after;
+            sig[2] = next[0] | next[1] | next[2];
+            after |= own;
+            next = [own, next[0], next[1]];
+        }
         taken.clear();
         taken.resize(end.saturating_sub(body), false);
         let sent = Sent { lex, text, ids, body, end, mentions, cover };
-        find(&sent, at, terms, matches, candidates, taken)
+        find(&sent, at, terms, signatures, matches, candidates, taken)
     }
 }
 
@@ -359,6 +376,7 @@ fn find(
     sent: &Sent,
     at: &[usize],
     terms: &[SentenceKey],
+    signatures: &[Signature],
     matches: &mut Vec<Matched>,
     candidates: &mut Vec<u32>,
     taken: &mut [bool],
@@ -386,7 +404,11 @@ fn find(
         let passive_at = std::cell::OnceCell::new();
         let determiner_at = std::cell::OnceCell::new();
         let after_det = || *determiner_at.get_or_init(|| after_determiner(sent, t));
+        let around = signatures[t - body];
         for &p in candidates.iter() {
+            if !lex.may_match(p, around) {
+                continue;
+            }
             let pattern = lex.shape(p);
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(sent, t));
             if let Some(m) = match_pattern(sent, &pattern, t, passive, &after_det) {
@@ -1120,6 +1142,16 @@ mod tests {
         assert_eq!(code_with(&lex, "China agreed to ease the remaining economic sanctions on Iran.", false), ["CHN 0354 IRN"]);
         assert_eq!(code_with(&lex, "China agreed to lift tariffs on Iran.", false), Vec::<String>::new());
         assert_eq!(code_with(&lex, "China agreed to cooperate with Iran.", false), ["CHN 030 IRN"]);
+    }
+
+    /// The word right after a verb may come after two skipped adverbs, not three
+    /// (the window [`Lexicon::may_match`] checks before the matcher is run).
+    #[test]
+    fn the_word_after_the_verb_may_follow_two_adverbs() {
+        let lex = lexicon_with("042 | {speak} with $\n");
+        assert_eq!(code_with(&lex, "Modi spoke with the Russian president.", false), ["INDGOV 042 RUSGOV"]);
+        assert_eq!(code_with(&lex, "Modi spoke reportedly secretly with the Russian president.", false), ["INDGOV 042 RUSGOV"]);
+        assert_eq!(code_with(&lex, "Modi spoke reportedly, secretly with the Russian president.", false), Vec::<String>::new());
     }
 
     #[test]

@@ -328,6 +328,29 @@ const TOKEN_ANCHOR: u8 = 1;
 const TOKEN_KEY_WORD: u8 = 2;
 /// ... it is a form of a verb that is a pattern's key.
 const TOKEN_KEY_VERB: u8 = 4;
+/// ... it is a word item of some pattern (besides its anchor).
+const TOKEN_ITEM_WORD: u8 = 8;
+/// ... it is a form of a verb that is a verb item of some pattern.
+const TOKEN_ITEM_VERB: u8 = 16;
+
+/// The words and verbs a pattern needs besides its anchor, as 64-bit
+/// signatures (a bit per term, [`KeyTerm::sig_bit`]): those before the anchor,
+/// those after it, and the word or verb right after it (which the matcher looks
+/// for in the next three tokens: it passes over two adverbs or articles at
+/// most). A sentence whose terms there lack one of the bits cannot match the
+/// pattern, which [`Lexicon::may_match`] tells without reading it.
+pub type Signature = [u64; 3];
+
+impl KeyTerm {
+    /// The term's bit in a [`Signature`].
+    fn sig_bit(self) -> u64 {
+        let (kind, n) = match self {
+            KeyTerm::Word(w) => (0u64, w as u64),
+            KeyTerm::Verb(v) => (1, v as u64),
+        };
+        1 << ((n << 1 | kind).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+    }
+}
 
 /// A pattern's key: a term, and whether it comes after the anchor or before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -408,6 +431,8 @@ pub struct Lexicon {
     verb_anchors: Vec<u32>,
     /// Each pattern's [`Shape`], by pattern index.
     shapes: Vec<Shape>,
+    /// Each pattern's [`Signature`], by pattern index.
+    signatures: Vec<Signature>,
     /// Is this token id the key of some pattern, or a form of a verb that is, and
     /// can it anchor a pattern? Most words of a sentence are none of these, and
     /// this spares looking them up under every anchor. Bits `TOKEN_*`.
@@ -1672,6 +1697,31 @@ impl Lexicon {
         }
     }
 
+    /// The bits token `id` gives a sentence's [`Signature`] on its side of an
+    /// anchor: those of the word, and of each verb it is a form of, that some
+    /// pattern needs (0 for most words).
+    pub fn signature_bits(&self, id: TokId) -> u64 {
+        let roles = self.token_roles.get(id as usize).copied().unwrap_or(0);
+        let mut bits = 0;
+        if roles & TOKEN_ITEM_WORD != 0 {
+            bits |= KeyTerm::Word(id).sig_bit();
+        }
+        if roles & TOKEN_ITEM_VERB != 0 {
+            for (lemma, _) in self.verb_forms(id) {
+                bits |= KeyTerm::Verb(*lemma).sig_bit();
+            }
+        }
+        bits
+    }
+
+    /// May pattern `p` match at an anchor with these terms around it (the
+    /// [`Lexicon::signature_bits`] of the sentence's tokens before it, after it,
+    /// and in the three tokens after it)? False only when it cannot: a term it
+    /// needs is missing.
+    pub fn may_match(&self, p: u32, [before, after, next]: Signature) -> bool {
+        self.signatures.get(p as usize).is_none_or(|[b, a, n]| b & !before | a & !after | n & !next == 0)
+    }
+
     /// Can token `id` anchor any pattern (as a word, or a form of a verb)?
     pub fn may_anchor(&self, id: TokId) -> bool {
         self.token_roles.get(id as usize).is_some_and(|r| r & TOKEN_ANCHOR != 0)
@@ -1743,6 +1793,33 @@ impl Lexicon {
                 };
                 let anchor = if len == u8::MAX { 0 } else { p.anchor as u8 };
                 Shape { items, len, anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
+            })
+            .collect();
+        let mut item_words = vec![false; self.vocab.len()];
+        let mut item_verbs = vec![false; self.lemmas.len()];
+        self.signatures = self
+            .patterns
+            .iter()
+            .map(|p| {
+                let mut sig = [0u64; 3];
+                for (k, item) in p.items.iter().enumerate().filter(|&(k, _)| k != p.anchor) {
+                    let term = match *item {
+                        Item::Word(w) => {
+                            item_words[w as usize] = true;
+                            KeyTerm::Word(w)
+                        }
+                        Item::Verb(v) => {
+                            item_verbs[v as usize] = true;
+                            KeyTerm::Verb(v)
+                        }
+                        _ => continue,
+                    };
+                    sig[usize::from(k > p.anchor)] |= term.sig_bit();
+                    if k == p.anchor + 1 {
+                        sig[2] = term.sig_bit();
+                    }
+                }
+                sig
             })
             .collect();
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
@@ -1829,6 +1906,9 @@ impl Lexicon {
             if a != NO_ANCHOR {
                 roles[w] |= TOKEN_ANCHOR;
             }
+            if item_words[w] {
+                roles[w] |= TOKEN_ITEM_WORD;
+            }
         }
         for entry in &self.anchored {
             for key in entry.keyed.keys() {
@@ -1845,6 +1925,9 @@ impl Lexicon {
                 }
                 if key_verbs[*lemma as usize] {
                     roles[tok] |= TOKEN_KEY_VERB;
+                }
+                if item_verbs[*lemma as usize] {
+                    roles[tok] |= TOKEN_ITEM_VERB;
                 }
             }
         }
