@@ -155,6 +155,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Starts a field: the separator and the key; the value is written next.
+    #[inline(always)]
     fn key(&mut self, name: &str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
@@ -166,10 +167,12 @@ impl<'a> Obj<'a> {
         self.out
     }
 
+    #[inline(always)]
     fn str(&mut self, name: &str, v: &str) {
         json_str(self.key(name), v);
     }
 
+    #[inline(always)]
     fn opt_str(&mut self, name: &str, v: Option<&str>) {
         match v {
             Some(v) => self.str(name, v),
@@ -177,10 +180,12 @@ impl<'a> Obj<'a> {
         }
     }
 
+    #[inline(always)]
     fn null(&mut self, name: &str) {
         self.key(name).extend_from_slice(b"null");
     }
 
+    #[inline(always)]
     fn uint(&mut self, name: &str, n: usize) {
         self.key(name).extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
@@ -194,6 +199,7 @@ impl<'a> Obj<'a> {
         }
     }
 
+    #[inline(always)]
     fn span(&mut self, name: &str, span: [usize; 2]) {
         let mut digits = itoa::Buffer::new();
         let out = self.key(name);
