@@ -328,10 +328,6 @@ const TOKEN_ANCHOR: u8 = 1;
 const TOKEN_KEY_WORD: u8 = 2;
 /// ... it is a form of a verb that is a pattern's key.
 const TOKEN_KEY_VERB: u8 = 4;
-/// ... it is a word item of some pattern (besides its anchor).
-const TOKEN_ITEM_WORD: u8 = 8;
-/// ... it is a form of a verb that is a verb item of some pattern.
-const TOKEN_ITEM_VERB: u8 = 16;
 
 /// The words and verbs a pattern needs besides its anchor, as 64-bit
 /// signatures (a bit per term, [`KeyTerm::sig_bit`]): those before the anchor,
@@ -437,6 +433,10 @@ pub struct Lexicon {
     /// can it anchor a pattern? Most words of a sentence are none of these, and
     /// this spares looking them up under every anchor. Bits `TOKEN_*`.
     token_roles: Vec<u8>,
+    /// The bits each token id gives a sentence's [`Signature`]: those of the
+    /// word, and of each verb it is a form of, that some pattern needs besides
+    /// its anchor (0 for most words). Computed once, not for every token read.
+    token_signatures: Vec<u64>,
     /// Is this verb lemma the key of some pattern?
     key_verbs: Vec<bool>,
     /// Verb lemmas by index.
@@ -1701,17 +1701,7 @@ impl Lexicon {
     /// anchor: those of the word, and of each verb it is a form of, that some
     /// pattern needs (0 for most words).
     pub fn signature_bits(&self, id: TokId) -> u64 {
-        let roles = self.token_roles.get(id as usize).copied().unwrap_or(0);
-        let mut bits = 0;
-        if roles & TOKEN_ITEM_WORD != 0 {
-            bits |= KeyTerm::Word(id).sig_bit();
-        }
-        if roles & TOKEN_ITEM_VERB != 0 {
-            for (lemma, _) in self.verb_forms(id) {
-                bits |= KeyTerm::Verb(*lemma).sig_bit();
-            }
-        }
-        bits
+        self.token_signatures.get(id as usize).copied().unwrap_or(0)
     }
 
     /// May pattern `p` match at an anchor with these terms around it (the
@@ -1901,13 +1891,14 @@ impl Lexicon {
             self.anchored.push(entry);
         }
         let mut roles = vec![0u8; self.vocab.len()];
+        let mut signatures = vec![0u64; self.vocab.len()];
         let mut key_verbs = vec![false; self.lemmas.len()];
         for (w, &a) in self.word_anchors.iter().enumerate() {
             if a != NO_ANCHOR {
                 roles[w] |= TOKEN_ANCHOR;
             }
             if item_words[w] {
-                roles[w] |= TOKEN_ITEM_WORD;
+                signatures[w] |= KeyTerm::Word(w as TokId).sig_bit();
             }
         }
         for entry in &self.anchored {
@@ -1927,11 +1918,12 @@ impl Lexicon {
                     roles[tok] |= TOKEN_KEY_VERB;
                 }
                 if item_verbs[*lemma as usize] {
-                    roles[tok] |= TOKEN_ITEM_VERB;
+                    signatures[tok] |= KeyTerm::Verb(*lemma).sig_bit();
                 }
             }
         }
         self.token_roles = roles;
+        self.token_signatures = signatures;
         self.key_verbs = key_verbs;
     }
 
