@@ -60,10 +60,10 @@ pub struct Key {
 impl Key {
     pub fn of(e: &Event) -> Key {
         Key {
-            source: e.source.as_ref().map(|a| a.code.clone()).unwrap_or_default(),
-            target: e.target.as_ref().map(|a| a.code.clone()).unwrap_or_default(),
-            code: e.code.clone(),
-            status: e.status.clone(),
+            source: e.source.as_ref().map(|a| a.code.as_str().into()).unwrap_or_default(),
+            target: e.target.as_ref().map(|a| a.code.as_str().into()).unwrap_or_default(),
+            code: e.code.as_str().into(),
+            status: e.status.as_str().into(),
         }
     }
 }
@@ -230,7 +230,7 @@ impl Deduper {
         }
         self.fresh.push(Fresh {
             key: key.clone(),
-            root: e.root.clone(),
+            root: e.root.as_str().into(),
             quad_class: i64::from(e.quad_class),
             goldstein: e.goldstein,
             start: start.to_string(),

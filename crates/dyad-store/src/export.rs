@@ -264,9 +264,9 @@ pub fn gdelt_row(e: &StoredEvent) -> [String; 61] {
         }
     }
     row[25] = if e.is_root { "1" } else { "0" }.into();
-    row[26] = r.code.clone();
+    row[26] = r.code.as_str().into();
     row[27] = r.code.get(..3).unwrap_or(&r.code).to_string();
-    row[28] = r.root.clone();
+    row[28] = r.root.as_str().into();
     row[29] = r.quad_class.to_string();
     row[30] = format!("{:.1}", r.goldstein);
     row[31] = e.num_mentions.to_string();

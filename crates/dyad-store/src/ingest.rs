@@ -427,14 +427,14 @@ impl<'s> Writer<'s> {
                 event_id,
                 doc_key,
                 e.sentence as i64,
-                e.id,
+                e.id.as_str(),
                 source,
                 target,
                 start,
                 end,
                 e.trigger.span[0] as i64,
                 e.trigger.span[1] as i64,
-                e.rule,
+                e.rule.as_str(),
                 record
             ])?;
             let mention_id = conn.last_insert_rowid();
@@ -457,16 +457,16 @@ impl<'s> Writer<'s> {
     /// The actor row for one side of a record (cached; inserted when new).
     fn actor(&mut self, a: Option<&dyad::record::ActorRecord>) -> rusqlite::Result<Option<i64>> {
         let Some(a) = a else { return Ok(None) };
-        if let Some(&k) = self.actors.get(&a.code).and_then(|names| names.get(&a.name)) {
+        if let Some(&k) = self.actors.get(a.code.as_str()).and_then(|names| names.get(a.name.as_str())) {
             return Ok(Some(k));
         }
         let conn = &self.store.conn;
         conn.prepare_cached("INSERT INTO actors (code, name, country, role) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code, name) DO NOTHING")?
-            .execute(params![a.code, a.name, a.country, a.role])?;
+            .execute(params![a.code.as_str(), a.name.as_str(), a.country.as_deref(), a.role.as_deref()])?;
         let key: i64 = conn
             .prepare_cached("SELECT actor_key FROM actors WHERE code = ?1 AND name = ?2")?
-            .query_row(params![a.code, a.name], |r| r.get(0))?;
-        self.actors.entry(a.code.clone()).or_default().insert(a.name.clone(), key);
+            .query_row(params![a.code.as_str(), a.name.as_str()], |r| r.get(0))?;
+        self.actors.entry(a.code.as_str().into()).or_default().insert(a.name.as_str().into(), key);
         Ok(Some(key))
     }
 

@@ -228,8 +228,8 @@ pub fn for_each(store: &Store, filter: &Filter, level: Level, mut f: impl FnMut(
             message: format!("event {event_id}: the stored record is not a dyad event record: {e}"),
         })?;
         if level == Level::Events {
-            record.date.start = start;
-            record.date.end = end;
+            record.date.start = start.into();
+            record.date.end = end.into();
         }
         f(StoredEvent { event_id, num_mentions, num_sources, num_articles, is_root, first_added, record, doc })?;
         n += 1;
@@ -395,8 +395,8 @@ pub fn values(e: &StoredEvent) -> Vec<Value> {
     let r = &e.record;
     let mut v = Vec::with_capacity(COLUMNS.len());
     v.push(Value::Int(e.event_id));
-    v.push(Value::Date(r.date.start.clone()));
-    v.push(Value::Date(r.date.end.clone()));
+    v.push(Value::Date(r.date.start.as_str().into()));
+    v.push(Value::Date(r.date.end.as_str().into()));
     v.push(Value::text(&r.date.grain));
     v.push(Value::text(&r.date.basis));
     v.push(Value::text(&r.date.text));
@@ -548,16 +548,16 @@ pub fn table(events: &[StoredEvent], width: usize) -> String {
         .iter()
         .map(|e| {
             let r = &e.record;
-            let date = if r.date.start == r.date.end { r.date.start.clone() } else { format!("{}..{}", r.date.start, r.date.end) };
+            let date = if r.date.start == r.date.end { r.date.start.to_string() } else { format!("{}..{}", r.date.start, r.date.end) };
             [
                 e.event_id.to_string(),
                 date,
                 actor(&r.source),
                 actor(&r.target),
-                r.code.clone(),
-                r.status.clone(),
+                r.code.to_string(),
+                r.status.to_string(),
                 format!("{}/{}/{}", e.num_mentions, e.num_sources, e.num_articles),
-                r.label.clone(),
+                r.label.to_string(),
                 r.sentence_text.split_whitespace().collect::<Vec<_>>().join(" "),
             ]
         })

@@ -268,32 +268,32 @@ impl<'a> Coder<'a> {
                     // A TABARI/PETRARCH dictionary may use codes outside CAMEO
                     // ("903"): the event carries its code, without a label.
                     let (label, quad_class, goldstein) = match self.codebook.resolve_loose(code) {
-                        Some(info) => (info.label.clone(), info.quad_class, info.goldstein),
-                        None if pattern.target_anywhere => (String::new(), 0, 0.0),
+                        Some(info) => (CompactString::from(info.label.as_str()), info.quad_class, info.goldstein),
+                        None if pattern.target_anywhere => (CompactString::default(), 0, 0.0),
                         None => continue,
                     };
                     let s = &text.sentences[si];
                     let event = Event {
-                        doc: doc.id.clone(),
+                        doc: doc.id.as_str().into(),
                         sentence: si,
                         id: event_id(&doc.id, si, n),
                         source: None,
                         target: None,
-                        code: code.to_string(),
-                        root: crate::codebook::root(code).to_string(),
+                        code: code.into(),
+                        root: crate::codebook::root(code).into(),
                         label,
                         quad_class,
                         goldstein,
                         // Settled once the document's lead date is known (below).
                         date: DateRecord::default(),
-                        status: status.as_str().to_string(),
+                        status: status.as_str().into(),
                         location: None,
                         trigger: TriggerRecord {
-                            text: doc.text[text.tokens[f.start].start..text.tokens[f.end - 1].end].to_string(),
+                            text: doc.text[text.tokens[f.start].start..text.tokens[f.end - 1].end].into(),
                             span: [text.tokens[f.start].start, text.tokens[f.end - 1].end],
                         },
-                        rule: lex.rule_text(pattern.rule),
-                        sentence_text: doc.text[s.start..s.end].to_string(),
+                        rule: lex.rule_text(pattern.rule).into(),
+                        sentence_text: doc.text[s.start..s.end].into(),
                     };
                     out.push(Pending { event, when: when.clone(), tense: trigger.tense, source: src.cloned(), target: tgt.cloned() });
                     n += 1;
@@ -332,17 +332,17 @@ fn date_record(w: &When) -> DateRecord {
     DateRecord {
         start: iso_date(w.interval.start),
         end: iso_date(w.interval.end),
-        grain: w.interval.grain.as_str().to_string(),
-        basis: w.basis.as_str().to_string(),
-        text: w.text.clone(),
+        grain: w.interval.grain.as_str().into(),
+        basis: w.basis.as_str().into(),
+        text: w.text.as_str().into(),
         span: w.span,
     }
 }
 
 /// `doc:sentence:n`.
-fn event_id(doc: &str, sentence: usize, n: usize) -> String {
+fn event_id(doc: &str, sentence: usize, n: usize) -> CompactString {
     let mut digits = itoa::Buffer::new();
-    let mut id = String::with_capacity(doc.len() + 8);
+    let mut id = CompactString::with_capacity(doc.len() + 8);
     id.push_str(doc);
     id.push(':');
     id.push_str(digits.format(sentence));
@@ -353,10 +353,10 @@ fn event_id(doc: &str, sentence: usize, n: usize) -> String {
 
 /// `YYYY-MM-DD`, as jiff writes a date, without the formatting machinery for
 /// the years news is about (0 to 9999; jiff writes the others).
-fn iso_date(d: jiff::civil::Date) -> String {
+fn iso_date(d: jiff::civil::Date) -> CompactString {
     let y = d.year();
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        return d.to_string().into();
     }
     let mut out = *b"0000-00-00";
     let mut put = |at: usize, width: usize, n: u16| {
@@ -368,7 +368,7 @@ fn iso_date(d: jiff::civil::Date) -> String {
     put(5, 2, d.month() as u16);
     put(8, 2, d.day() as u16);
     // ASCII digits and dashes: nothing is lost.
-    String::from_utf8_lossy(&out).into_owned()
+    CompactString::from_utf8_lossy(&out)
 }
 
 /// The tense of a trigger's clause, for reading its time expression: future when
@@ -487,15 +487,13 @@ fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
     let start = text.tokens[a.start].start;
     let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
-        text: doc[start..end].to_string(),
-        // `String::from(&str)`: a `CompactString`'s `to_string` goes through the
-        // formatting machinery.
-        name: a.name.as_str().into(),
-        code: a.code.as_str().into(),
-        country: a.country.as_deref().map(String::from),
-        role: a.role.as_deref().map(String::from),
+        text: doc[start..end].into(),
+        name: a.name.clone(),
+        code: a.code.clone(),
+        country: a.country.clone(),
+        role: a.role.clone(),
         span: [start, end],
-        implied_by: a.implied.map(|r| lex.rule_text(r)),
+        implied_by: a.implied.map(|r| lex.rule_text(r).into()),
     }
 }
 

@@ -244,7 +244,7 @@ mod tests {
             .with_partial(true)
             .code(&doc)
             .into_iter()
-            .map(|e| (e.code, e.date.start, e.date.end, e.date.basis, e.status))
+            .map(|e| (e.code.into(), e.date.start.into(), e.date.end.into(), e.date.basis.into(), e.status.into()))
             .collect()
     }
 

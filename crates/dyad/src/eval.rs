@@ -110,7 +110,7 @@ fn dyad_matches(g: &GoldEvent, e: &Event) -> bool {
 
 /// Does the event match the gold event (exact code)?
 pub fn matches(g: &GoldEvent, e: &Event) -> bool {
-    dyad_matches(g, e) && g.codes.contains(&e.code)
+    dyad_matches(g, e) && g.codes.iter().any(|c| *c == e.code)
 }
 
 /// Does the event match the gold event at root level?
@@ -119,7 +119,7 @@ pub fn matches_root(g: &GoldEvent, e: &Event) -> bool {
 }
 
 fn inside(g: &GoldEvent, e: &Event) -> bool {
-    e.date.start >= g.date.start && e.date.end <= g.date.end
+    *e.date.start >= *g.date.start && *e.date.end <= *g.date.end
 }
 
 /// The figures of one evaluation.
@@ -259,7 +259,7 @@ mod tests {
             target: actor(tgt),
             code: code.into(),
             root: code[..2].into(),
-            label: String::new(),
+            label: Default::default(),
             quad_class: 1,
             goldstein: 0.0,
             date: DateRecord {
@@ -267,14 +267,14 @@ mod tests {
                 end: date.into(),
                 grain: "day".into(),
                 basis: "explicit".into(),
-                text: String::new(),
+                text: Default::default(),
                 span: None,
             },
             status: "asserted".into(),
             location: None,
-            trigger: TriggerRecord { text: String::new(), span: [0, 1] },
-            rule: String::new(),
-            sentence_text: String::new(),
+            trigger: TriggerRecord { text: Default::default(), span: [0, 1] },
+            rule: Default::default(),
+            sentence_text: Default::default(),
         }
     }
 

@@ -2,53 +2,58 @@
 //! (JSONL output, evaluation, the store). Field names follow `DESIGN.md`; tests and
 //! evaluations read these names, so change them only with the design.
 //!
+//! Its strings are [`CompactString`]s: most fields (codes, dates, status, names,
+//! ids) are at most 24 bytes and are then kept inline, so that a record costs a
+//! few allocations instead of some twenty (a record is made for every event).
+//!
 //! [`Event::write_json`] writes the JSON line `dyad code` prints without going
 //! through serde's generic machinery (a tenth of the coder's time went there); its
 //! bytes are serde_json's, which the tests below hold it to. Reading records back
 //! (evaluation, the store) goes through serde.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// One side of a dyad as it appears in the record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActorRecord {
     /// The words of the mention that names this actor in the sentence.
-    pub text: String,
+    pub text: CompactString,
     /// Canonical name (a person's full name, a country's short name, ...).
-    pub name: String,
+    pub name: CompactString,
     /// CAMEO actor code: country + role ("JPNGOV"), or an IGO code.
-    pub code: String,
+    pub code: CompactString,
     /// ISO 3166-1 alpha-3, or null for actors without a country.
-    pub country: Option<String>,
+    pub country: Option<CompactString>,
     /// CAMEO agent/role code ("GOV", "MIL", ...), or null.
-    pub role: Option<String>,
+    pub role: Option<CompactString>,
     /// Byte offsets into the document text (empty at the trigger for an implied
     /// actor).
     pub span: [usize; 2],
     /// For an actor the sentence does not name: the `file:line` that implies it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub implied_by: Option<String>,
+    pub implied_by: Option<CompactString>,
 }
 
 /// When the event happened (or is planned to happen).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateRecord {
-    pub start: String,
-    pub end: String,
+    pub start: CompactString,
+    pub end: CompactString,
     /// day | week | month | year
-    pub grain: String,
+    pub grain: CompactString,
     /// explicit | relative | anchored | publication
-    pub basis: String,
+    pub basis: CompactString,
     /// The words the date was read from (empty for the publication date).
-    pub text: String,
+    pub text: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<[usize; 2]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocationRecord {
-    pub name: String,
-    pub country: Option<String>,
+    pub name: CompactString,
+    pub country: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,36 +62,36 @@ pub struct LocationRecord {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TriggerRecord {
-    pub text: String,
+    pub text: CompactString,
     pub span: [usize; 2],
 }
 
 /// One coded event: one line of `dyad code` output.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    pub doc: String,
+    pub doc: CompactString,
     /// Index of the sentence in the document, from 0.
     pub sentence: usize,
     /// `doc:sentence:n`, unique within a run.
-    pub id: String,
+    pub id: CompactString,
     pub source: Option<ActorRecord>,
     pub target: Option<ActorRecord>,
     /// CAMEO event code as a string (leading zeros matter).
-    pub code: String,
+    pub code: CompactString,
     /// The first two digits of `code`.
-    pub root: String,
-    pub label: String,
+    pub root: CompactString,
+    pub label: CompactString,
     /// GDELT quad class 1-4.
     pub quad_class: u8,
     pub goldstein: f64,
     pub date: DateRecord,
     /// asserted | planned | hypothetical | negated
-    pub status: String,
+    pub status: CompactString,
     pub location: Option<LocationRecord>,
     pub trigger: TriggerRecord,
     /// `file:line` of the lexicon entry that decided the event code.
-    pub rule: String,
-    pub sentence_text: String,
+    pub rule: CompactString,
+    pub sentence_text: CompactString,
 }
 
 impl Event {
@@ -290,12 +295,12 @@ mod tests {
     fn actor(text: &str, country: Option<&str>, implied_by: Option<&str>) -> ActorRecord {
         ActorRecord {
             text: text.into(),
-            name: format!("{text} (name)"),
+            name: format!("{text} (name)").into(),
             code: "JPNGOV".into(),
-            country: country.map(String::from),
-            role: country.map(|_| "GOV".to_string()),
+            country: country.map(Into::into),
+            role: country.map(|_| "GOV".into()),
             span: [812, 818],
-            implied_by: implied_by.map(String::from),
+            implied_by: implied_by.map(Into::into),
         }
     }
 

@@ -120,7 +120,7 @@ fn seed_events_have_actors_and_evidence() {
             );
             if a.implied_by.is_none() {
                 assert_eq!(&text[a.span[0]..a.span[1]], a.text, "{}: actor span is its text", e.id);
-                assert!(e.sentence_text.contains(&a.text), "{}: actor is in the sentence", e.id);
+                assert!(e.sentence_text.contains(a.text.as_str()), "{}: actor is in the sentence", e.id);
             }
         }
         assert_eq!(&text[e.trigger.span[0]..e.trigger.span[1]], e.trigger.text, "{}: trigger span is its text", e.id);
