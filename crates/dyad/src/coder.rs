@@ -334,7 +334,7 @@ fn date_record(w: &When) -> DateRecord {
         end: iso_date(w.interval.end),
         grain: w.interval.grain.as_str().into(),
         basis: w.basis.as_str().into(),
-        text: w.text.as_str().into(),
+        text: w.text.clone(),
         span: w.span,
     }
 }

@@ -35,14 +35,14 @@ pub struct When {
     pub interval: Interval,
     pub basis: Basis,
     /// The words it was read from (empty for the publication date).
-    pub text: String,
+    pub text: CompactString,
     /// Their byte span in the document.
     pub span: Option<[usize; 2]>,
 }
 
 impl When {
     pub fn publication(published: Date) -> When {
-        When { interval: Interval::day(published), basis: Basis::Publication, text: String::new(), span: None }
+        When { interval: Interval::day(published), basis: Basis::Publication, text: CompactString::default(), span: None }
     }
 }
 
@@ -94,9 +94,9 @@ impl<'a> Dater<'a> {
         Dater { text, doc, published, memory: Vec::new(), lead: None }
     }
 
-    fn words(&self, start: usize, end: usize) -> (String, [usize; 2]) {
+    fn words(&self, start: usize, end: usize) -> (CompactString, [usize; 2]) {
         let (a, b) = (self.text.tokens[start].start, self.text.tokens[end.max(start + 1) - 1].end);
-        (self.doc[a..b].to_string(), [a, b])
+        (self.doc[a..b].into(), [a, b])
     }
 
     /// The date an expression gives a trigger, if it resolves.
@@ -159,7 +159,7 @@ impl<'a> Dater<'a> {
         let others: Vec<TimeExpr> = exprs.iter().filter(|e| e.end <= offset.start || e.start >= offset.end).cloned().collect();
         if let Some(k) = governing(self.text, s, &others, offset.start, offset.start + 1) {
             if let Some((interval, basis)) = others[k].resolve(self.published, trigger.tense) {
-                return Some(When { interval, basis, text: String::new(), span: None });
+                return Some(When { interval, basis, text: CompactString::default(), span: None });
             }
         }
         self.lead.as_ref().filter(|(_, at)| *at <= si).map(|(w, _)| w.clone())
