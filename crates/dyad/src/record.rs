@@ -241,8 +241,13 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let b = s.as_bytes();
+    let mut i = clean_prefix(b);
+    if i == b.len() {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
     let mut from = 0;
-    let mut i = 0;
     while i < b.len() {
         // Eight bytes at a time while none of them needs escaping (most text).
         if let Some(chunk) = b.get(i..i + 8) {
@@ -273,6 +278,41 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&b[from..]);
     out.push(b'"');
+}
+
+/// How many of the bytes `b` starts with need no escaping, as far as whole words
+/// tell: `b.len()` when none does (most strings), else a place at or before the
+/// first that does. No loop over single bytes: the last word overlaps the one
+/// before it, and a string of under eight bytes (codes, roles, most names) is read
+/// as two overlapping halves or as its first, middle and last bytes, so that the
+/// loops' ends, which differ from one string to the next and which the processor
+/// could not predict, are few.
+#[inline]
+fn clean_prefix(b: &[u8]) -> usize {
+    let n = b.len();
+    let word = |i: usize| b.get(i..i + 8).map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8])));
+    let half = |i: usize| b.get(i..i + 4).map_or(0, |w| u64::from(u32::from_le_bytes(w.try_into().unwrap_or([0; 4]))));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if needs_escape(word(i)) {
+                return i;
+            }
+            i += 8;
+        }
+        return if needs_escape(word(n - 8)) { n - 8 } else { n };
+    }
+    let w = match n {
+        0 => return 0,
+        // The upper bytes are 'A's, which need no escaping.
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16 | 0x4141_4141_4100_0000,
+        _ => half(0) | half(n - 4) << 32,
+    };
+    if needs_escape(w) {
+        0
+    } else {
+        n
+    }
 }
 
 /// Does any byte of `w` need escaping in a JSON string: below 0x20, `"` or `\`?
@@ -359,14 +399,32 @@ mod tests {
 
     #[test]
     fn every_escape_at_every_place_in_a_string() {
-        // The writer looks at eight bytes at a time: put each character that needs
-        // escaping at every place in and across those eight.
+        // The writer looks at eight bytes at a time (four, or single bytes, in
+        // short strings): put each character that needs escaping at every place
+        // in and across those, in strings of every length up to 37 bytes.
         for special in ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "\u{e9}", "\u{1f600}"] {
             for before in 0..20 {
-                for after in [0, 1, 7, 8, 9] {
+                for after in 0..=17 {
                     let text = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
                     let e = event(None, None, None, &text);
                     assert_eq!(written(&e), serde_json::to_string(&e).expect("serde_json writes the event"), "{text:?}");
+                }
+            }
+        }
+    }
+
+    /// The clean prefix never reaches past a byte that needs escaping, and is the
+    /// whole string when none does.
+    #[test]
+    fn the_clean_prefix_stops_before_the_first_escape() {
+        for len in 0..40 {
+            let clean = "x".repeat(len);
+            assert_eq!(clean_prefix(clean.as_bytes()), len);
+            for at in 0..len {
+                for special in [b'"', b'\\', b'\n', 0x1f] {
+                    let mut b = clean.clone().into_bytes();
+                    b[at] = special;
+                    assert!(clean_prefix(&b) <= at, "{len} bytes, escape at {at}");
                 }
             }
         }
