@@ -241,6 +241,7 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let b = s.as_bytes();
+    // Most strings need no escaping, and are copied whole.
     let mut i = clean_prefix(b);
     if i == b.len() {
         out.extend_from_slice(b);
@@ -248,22 +249,15 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
         return;
     }
     let mut from = 0;
-    while i < b.len() {
-        // Eight bytes at a time while none of them needs escaping (most text).
-        if let Some(chunk) = b.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if !needs_escape(w) {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
+    loop {
+        let Some(&c) = b.get(i) else { break };
         i += 1;
         if c >= 0x20 && c != b'"' && c != b'\\' {
+            // Whole words at a time again while none of their bytes needs it.
+            i += clean_prefix(&b[i..]);
             continue;
         }
-        let i = i - 1;
-        out.extend_from_slice(&b[from..i]);
+        out.extend_from_slice(&b[from..i - 1]);
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -274,7 +268,8 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
             b'\r' => out.extend_from_slice(b"\\r"),
             _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 15)]]),
         }
-        from = i + 1;
+        from = i;
+        i += clean_prefix(&b[i..]);
     }
     out.extend_from_slice(&b[from..]);
     out.push(b'"');

@@ -135,8 +135,8 @@ pub fn run(suite: &Suite, lexicon: &Lexicon) -> Report {
         let doc = Document { id: r.id.clone(), text: r.text.clone(), published: r.date, url: None, title: None };
         // The suites code an agent without a country as "---GOV".
         let events = Coder::new(lexicon).with_partial(!r.require_dyad).with_document_country(false).code(&doc);
-        let side = |a: &Option<crate::record::ActorRecord>| a.as_ref().map_or_else(|| "---".to_string(), |a| a.code.to_string());
-        let coded: BTreeSet<Triple> = events.iter().map(|e| (side(&e.source), side(&e.target), e.code.to_string())).collect();
+        let side = |a: &Option<crate::record::ActorRecord>| a.as_ref().map_or_else(|| "---".to_string(), |a| a.code.as_str().to_owned());
+        let coded: BTreeSet<Triple> = events.iter().map(|e| (side(&e.source), side(&e.target), e.code.as_str().to_owned())).collect();
         let (passed, note) = if let Some(err) = &r.error {
             (coded.is_empty(), format!("expects error '{err}'"))
         } else {
