@@ -249,8 +249,7 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
         return;
     }
     let mut from = 0;
-    loop {
-        let Some(&c) = b.get(i) else { break };
+    while let Some(&c) = b.get(i) {
         i += 1;
         if c >= 0x20 && c != b'"' && c != b'\\' {
             // Whole words at a time again while none of their bytes needs it.
