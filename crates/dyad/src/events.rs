@@ -316,7 +316,9 @@ const SKIPPED_ADVERBS: WordList =
 #[derive(Default)]
 pub struct Finder {
     cover: Vec<Option<usize>>,
-    at: Vec<usize>,
+    /// For each token of the sentence body (and once more at its end), how many
+    /// of `terms` come from the tokens before it.
+    terms_before: Vec<usize>,
     terms: Vec<SentenceKey>,
     /// The sentence's [`Signature`] at each token: the bits of the tokens
     /// before it, after it, and of the three after it.
@@ -329,7 +331,7 @@ pub struct Finder {
 impl Finder {
     /// Find every trigger of one sentence and the actors it relates.
     pub fn find(&mut self, lex: &Lexicon, text: &Text, sentence: usize, ids: &[Option<TokId>], mentions: &[Mention]) -> Vec<Found> {
-        let Finder { cover, at, terms, signatures, matches, candidates, taken } = self;
+        let Finder { cover, terms_before, terms, signatures, matches, candidates, taken } = self;
         let s = &text.sentences[sentence];
         let (body, end) = (s.body, s.tokens.end);
         cover.clear();
@@ -340,21 +342,20 @@ impl Finder {
             }
         }
         // The key terms of the sentence (see `Lexicon::patterns_at`), in token order.
-        at.clear();
+        terms_before.clear();
         terms.clear();
         signatures.clear();
         let mut before = 0;
-        for (k, id) in ids.iter().enumerate().take(end).skip(body) {
+        for id in ids.iter().take(end).skip(body) {
             let bits = id.map_or(0, |id| lex.signature_bits(id));
             signatures.push([before, bits, 0]);
             before |= bits;
+            terms_before.push(terms.len());
             if let Some(id) = *id {
-                lex.key_terms(id, |term| {
-                    at.push(k);
-                    terms.push(term);
-                });
+                lex.key_terms(id, |term| terms.push(term));
             }
         }
+        terms_before.push(terms.len());
         // Each token's own bits (in the middle for now) become those after it.
         let (mut after, mut next) = (0, [0; 3]);
         for sig in signatures.iter_mut().rev() {
@@ -367,14 +368,14 @@ impl Finder {
         taken.clear();
         taken.resize(end.saturating_sub(body), false);
         let sent = Sent { lex, text, ids, body, end, mentions, cover };
-        find(&sent, at, terms, signatures, matches, candidates, taken)
+        find(&sent, terms_before, terms, signatures, matches, candidates, taken)
     }
 }
 
 /// [`Finder::find`] on a sentence, with the finder's buffers.
 fn find(
     sent: &Sent,
-    at: &[usize],
+    terms_before: &[usize],
     terms: &[SentenceKey],
     signatures: &[Signature],
     matches: &mut Vec<Matched>,
@@ -384,21 +385,13 @@ fn find(
     let (lex, ids, body, end) = (sent.lex, sent.ids, sent.body, sent.end);
     // Every pattern that matches, anchored at every token.
     matches.clear();
-    // The key terms before the anchor are `terms[..before]`, those after it
-    // `terms[after..]`; both bounds only move on as the anchor does.
-    let (mut before, mut after) = (0, 0);
     for (t, id) in ids.iter().enumerate().take(end).skip(body) {
         let Some(id) = id.filter(|&id| lex.may_anchor(id)) else { continue };
         if sent.mention_at(t).is_some_and(|m| !is_trigger_inside_mention(sent, m, t)) {
             continue;
         }
-        while before < at.len() && at[before] < t {
-            before += 1;
-        }
-        after = after.max(before);
-        while after < at.len() && at[after] <= t {
-            after += 1;
-        }
+        // The key terms of the tokens before the anchor, and after it.
+        let (before, after) = (terms_before[t - body], terms_before[t - body + 1]);
         lex.patterns_at(id, &terms[..before], &terms[after..], candidates);
         // Facts about the anchor that many of its patterns ask: found once.
         let passive_at = std::cell::OnceCell::new();
