@@ -1013,15 +1013,12 @@ const HEAD_WORDS: &[&str] = &[
 /// (The part before the hyphen is at most 9 letters: "seventeen", "centuries".)
 fn compound_head(w: &str) -> bool {
     let b = w.as_bytes();
+    // A hyphen among the first ten bytes: all ten are read (the last byte again
+    // for a shorter word), with no loop whose end the processor would have to
+    // guess for every word.
     let early_hyphen = || {
-        let mut i = 0;
-        while i < b.len() && i < 10 {
-            if b[i] == b'-' {
-                return true;
-            }
-            i += 1;
-        }
-        false
+        let last = b.len().min(10) - 1;
+        (0..10).fold(false, |hit, i| hit | (b[i.min(last)] == b'-'))
     };
     if b.len() > 5 && early_hyphen() {
         if let Some((first, _)) = w.split_once('-') {
@@ -2512,6 +2509,18 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().expect("test date")
+    }
+
+    /// A hyphenated word is a head when its first part, in its first ten bytes,
+    /// is "mid", a number word or a unit word.
+    #[test]
+    fn hyphenated_compounds_are_heads_by_their_first_part() {
+        for w in ["ten-day", "mid-2019", "two-year-old", "year-long", "seventeen-day", "centuries-old"] {
+            assert!(compound_head(w), "{w}");
+        }
+        for w in ["well-known", "x-ray", "ceasefire", "day-", "seventeenth-day", "anti-war", "mid"] {
+            assert!(!compound_head(w), "{w}");
+        }
     }
 
     /// All expressions of all sentences of `text`.
