@@ -1,7 +1,11 @@
 //! End-to-end tests of the `dyad` binary: what a new user sees on good and bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+#[path = "../../../tests/support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
 fn dyad(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dyad")).args(args).output().expect("the dyad binary runs")
@@ -17,32 +21,7 @@ fn stdout(o: &Output) -> String {
 
 /// A fresh scratch directory for one test, removed when the test is done with it.
 fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("dyad-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    Scratch(dir)
-}
-
-/// A scratch directory (see [`scratch`]); it reads as its path.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    Scratch::new("dyad-cli", name)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {

@@ -381,37 +381,17 @@ pub(crate) fn io(path: &Path, context: &str, source: std::io::Error) -> StoreErr
 }
 
 #[cfg(test)]
+#[path = "../../../tests/support/scratch.rs"]
+mod scratch;
+
+#[cfg(test)]
 mod tests {
+    use super::scratch::Scratch;
     use super::*;
 
     /// A fresh scratch directory for one test, removed when the test is done with it.
     fn scratch(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("dyad-store-schema-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
-    }
-
-    /// A scratch directory (see [`scratch`]); it reads as its path.
-    struct Scratch(PathBuf);
-
-    impl std::ops::Deref for Scratch {
-        type Target = Path;
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl AsRef<Path> for Scratch {
-        fn as_ref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
+        Scratch::new("dyad-store-schema", name)
     }
 
     #[test]

@@ -14,34 +14,13 @@ use dyad_store::ingest::{self, IngestOptions, IngestSummary, Input};
 use dyad_store::query::{self, Filter, Kind, Level, StoredEvent, Value};
 use dyad_store::{Store, StoreError};
 
+#[path = "../../../tests/support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 /// A fresh scratch directory for one test, removed when the test is done with it.
 fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("dyad-store-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    Scratch(dir)
-}
-
-/// A scratch directory (see [`scratch`]); it reads as its path.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    Scratch::new("dyad-store-test", name)
 }
 
 fn doc(id: &str, published: &str, url: &str, text: &str) -> Document {
