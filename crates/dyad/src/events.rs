@@ -392,16 +392,12 @@ fn find(
         }
         // The key terms of the tokens before the anchor, and after it.
         let (before, after) = (terms_before[t - body], terms_before[t - body + 1]);
-        lex.patterns_at(id, &terms[..before], &terms[after..], candidates);
+        lex.patterns_at(id, &terms[..before], &terms[after..], signatures[t - body], candidates);
         // Facts about the anchor that many of its patterns ask: found once.
         let passive_at = std::cell::OnceCell::new();
         let determiner_at = std::cell::OnceCell::new();
         let after_det = || *determiner_at.get_or_init(|| after_determiner(sent, t));
-        let around = signatures[t - body];
         for &p in candidates.iter() {
-            if !lex.may_match(p, around) {
-                continue;
-            }
             let pattern = lex.shape(p);
             let passive = pattern.verbal && *passive_at.get_or_init(|| is_passive(sent, t));
             if let Some(m) = match_pattern(sent, &pattern, t, passive, &after_det) {

@@ -290,12 +290,16 @@ pub mod form {
 /// is chosen per pattern when the lexicon is indexed: the one fewest of the
 /// anchor's patterns share ("ties" rather than "to" in
 /// "{agree} to strengthen ~0-1 ties").
+///
+/// Each pattern is listed with its [`Signature`], so that the patterns a sentence
+/// cannot match are dropped as the lists are read, in order, rather than by
+/// looking each up by its index (a cache miss apiece for a verb with hundreds).
 #[derive(Debug, Default)]
 struct Anchored {
     /// Patterns with no word or verb besides the anchor: tried wherever it is.
-    open: Vec<u32>,
+    open: Vec<Listed>,
     /// Patterns by their key.
-    keyed: HashMap<Key, Vec<u32>>,
+    keyed: HashMap<Key, Vec<Listed>>,
     /// The [`Key::bit`]s of `keyed` (a 256-bit Bloom filter): a key whose bit is
     /// not here is not there, without looking it up.
     mask: [u64; 4],
@@ -304,6 +308,24 @@ struct Anchored {
 impl Anchored {
     fn may_have(&self, bit: u8) -> bool {
         self.mask[(bit >> 6) as usize] >> (bit & 63) & 1 != 0
+    }
+}
+
+/// A pattern (its index into [`Lexicon::patterns`]) in an [`Anchored`] list.
+#[derive(Clone, Copy, Debug)]
+struct Listed {
+    sig: Signature,
+    p: u32,
+}
+
+impl Listed {
+    /// May the pattern match at an anchor with these terms around it (the
+    /// [`Lexicon::signature_bits`] of the sentence's tokens before it, after it,
+    /// and in the three tokens after it)? False only when it cannot: a term it
+    /// needs is missing.
+    fn may_match(&self, [before, after, next]: Signature) -> bool {
+        let [b, a, n] = self.sig;
+        b & !before | a & !after | n & !next == 0
     }
 }
 
@@ -334,7 +356,7 @@ const TOKEN_KEY_VERB: u8 = 4;
 /// those after it, and the word or verb right after it (which the matcher looks
 /// for in the next three tokens: it passes over two adverbs or articles at
 /// most). A sentence whose terms there lack one of the bits cannot match the
-/// pattern, which [`Lexicon::may_match`] tells without reading it.
+/// pattern, which [`Listed::may_match`] tells without reading it.
 pub type Signature = [u64; 3];
 
 impl KeyTerm {
@@ -427,8 +449,6 @@ pub struct Lexicon {
     verb_anchors: Vec<u32>,
     /// Each pattern's [`Shape`], by pattern index.
     shapes: Vec<Shape>,
-    /// Each pattern's [`Signature`], by pattern index.
-    signatures: Vec<Signature>,
     /// Is this token id the key of some pattern, or a form of a verb that is, and
     /// can it anchor a pattern? Most words of a sentence are none of these, and
     /// this spares looking them up under every anchor. Bits `TOKEN_*`.
@@ -1704,30 +1724,24 @@ impl Lexicon {
         self.token_signatures.get(id as usize).copied().unwrap_or(0)
     }
 
-    /// May pattern `p` match at an anchor with these terms around it (the
-    /// [`Lexicon::signature_bits`] of the sentence's tokens before it, after it,
-    /// and in the three tokens after it)? False only when it cannot: a term it
-    /// needs is missing.
-    pub fn may_match(&self, p: u32, [before, after, next]: Signature) -> bool {
-        self.signatures.get(p as usize).is_none_or(|[b, a, n]| b & !before | a & !after | n & !next == 0)
-    }
-
     /// Can token `id` anchor any pattern (as a word, or a form of a verb)?
     pub fn may_anchor(&self, id: TokId) -> bool {
         self.token_roles.get(id as usize).is_some_and(|r| r & TOKEN_ANCHOR != 0)
     }
 
     /// The patterns that may match anchored on token `id`, given the key terms of
-    /// the sentence before it and after it, into `out` (cleared first), in index
-    /// order and each once.
-    pub fn patterns_at(&self, id: TokId, before: &[SentenceKey], after: &[SentenceKey], out: &mut Vec<u32>) {
+    /// the sentence before it and after it and the [`Signature`] of the terms
+    /// `around` it (see [`Listed::may_match`]), into `out` (cleared first), in
+    /// index order and each once.
+    pub fn patterns_at(&self, id: TokId, before: &[SentenceKey], after: &[SentenceKey], around: Signature, out: &mut Vec<u32>) {
         out.clear();
         if !self.may_anchor(id) {
             return;
         }
         let mut keyed = false;
         let mut visit = |a: &Anchored| {
-            out.extend_from_slice(&a.open);
+            let mut take = |list: &[Listed]| out.extend(list.iter().filter(|l| l.may_match(around)).map(|l| l.p));
+            take(&a.open);
             if a.keyed.is_empty() {
                 return;
             }
@@ -1736,8 +1750,8 @@ impl Lexicon {
                     if !a.may_have(k.bits[side as usize]) {
                         continue;
                     }
-                    if let Some(ps) = a.keyed.get(&Key { term: k.term, after: side }) {
-                        out.extend_from_slice(ps);
+                    if let Some(list) = a.keyed.get(&Key { term: k.term, after: side }) {
+                        take(list);
                         keyed = true;
                     }
                 }
@@ -1787,7 +1801,7 @@ impl Lexicon {
             .collect();
         let mut item_words = vec![false; self.vocab.len()];
         let mut item_verbs = vec![false; self.lemmas.len()];
-        self.signatures = self
+        let signatures: Vec<Signature> = self
             .patterns
             .iter()
             .map(|p| {
@@ -1812,6 +1826,7 @@ impl Lexicon {
                 sig
             })
             .collect();
+        let listed = |p: u32| Listed { sig: signatures[p as usize], p };
         let mut by_anchor: HashMap<Anchor, Vec<u32>> = HashMap::default();
         for (i, p) in self.patterns.iter().enumerate() {
             let anchor = match p.items[p.anchor] {
@@ -1866,14 +1881,14 @@ impl Lexicon {
                 let p = &self.patterns[i as usize];
                 let start = if k == 0 { 0 } else { ends[k - 1] as usize };
                 if let Some(key) = keys[start..ends[k] as usize].iter().min_by_key(|key| shared[slot(key)]) {
-                    entry.keyed.entry(*key).or_default().push(i);
+                    entry.keyed.entry(*key).or_default().push(listed(i));
                 } else if let Some(Item::Set(set)) = p.items[p.anchor + 1..].iter().find(|i| matches!(i, Item::Set(_))) {
                     // A phrase set: under the first word of each of its phrases.
                     for &w in self.sets[*set as usize].by_first.keys() {
-                        entry.keyed.entry(Key { term: KeyTerm::Word(w), after: true }).or_default().push(i);
+                        entry.keyed.entry(Key { term: KeyTerm::Word(w), after: true }).or_default().push(listed(i));
                     }
                 } else {
-                    entry.open.push(i);
+                    entry.open.push(listed(i));
                 }
             }
             for k in &keys {
