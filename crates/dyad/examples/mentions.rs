@@ -2,7 +2,7 @@
 //! tool for lexicon work. Usage: `cargo run --example mentions FILE YYYY-MM-DD`.
 
 use dyad::actors::{self, DocContext};
-use dyad::lexicon::{Lexicon, TokId};
+use dyad::lexicon::Lexicon;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -11,8 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let doc = std::fs::read_to_string(path)?;
     let lex = Lexicon::builtin()?;
-    let t = dyad::text::analyse(&doc);
-    let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
+    let mut t = dyad::text::analyse(&doc);
+    let ids = lex.token_ids(&mut t, &doc);
     let phrases = actors::phrases(&lex, &t, &ids);
     let countries = actors::countries(&lex, &t, &phrases);
     println!("countries: {countries:?}");

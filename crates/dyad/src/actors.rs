@@ -22,7 +22,7 @@ use jiff::civil::Date;
 
 use crate::lexicon::{Entry, Hit, Lexicon, RoleId, Rule, TokId};
 use crate::text::{Text, TokenKind};
-use crate::words::{self, WordList};
+use crate::words::{self, Class, WordList};
 
 /// One actor as a mention resolves it.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,25 +125,28 @@ const DETERMINER_WORDS: &[&str] = &[
     "the", "a", "an", "his", "her", "its", "their", "our", "these", "those", "some", "both", "several", "many", "other", "all", "any",
     "each",
 ];
-const DETERMINERS: WordList = WordList::new(DETERMINER_WORDS);
+pub(crate) const DETERMINERS: WordList = WordList::new(DETERMINER_WORDS).class(Class::MentionDeterminer);
 /// Words that open a quantity before a number ("at least 20 people").
 const QUANTITY_WORDS: &[&str] = &["more", "than", "at", "least", "about", "around", "nearly", "almost", "over", "only", "some", "up", "to"];
-const QUANTITY: WordList = WordList::new(QUANTITY_WORDS);
+pub(crate) const QUANTITY: WordList = WordList::new(QUANTITY_WORDS).class(Class::MentionQuantity);
 const PRONOUN_SINGULAR_WORDS: &[&str] = &["he", "she", "him"];
-const PRONOUNS_SINGULAR: WordList = WordList::new(PRONOUN_SINGULAR_WORDS);
+pub(crate) const PRONOUNS_SINGULAR: WordList = WordList::new(PRONOUN_SINGULAR_WORDS).class(Class::PronounSingular);
 const PRONOUN_PLURAL_WORDS: &[&str] = &["they", "them"];
-const PRONOUNS_PLURAL: WordList = WordList::new(PRONOUN_PLURAL_WORDS);
+pub(crate) const PRONOUNS_PLURAL: WordList = WordList::new(PRONOUN_PLURAL_WORDS).class(Class::PronounPlural);
 /// The lowercase words that may open a mention (see [`may_open_mention`]): all
 /// of the lists above, tested with one lookup.
-const OPENERS: WordList = WordList::new(&words::concat::<
+pub(crate) const OPENERS: WordList = WordList::new(&words::concat::<
     { PRONOUN_SINGULAR_WORDS.len() + PRONOUN_PLURAL_WORDS.len() + DETERMINER_WORDS.len() + QUANTITY_WORDS.len() },
->(&[PRONOUN_SINGULAR_WORDS, PRONOUN_PLURAL_WORDS, DETERMINER_WORDS, QUANTITY_WORDS]));
-const NAME_PARTICLES: WordList =
-    WordList::new(&["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"]);
+>(&[PRONOUN_SINGULAR_WORDS, PRONOUN_PLURAL_WORDS, DETERMINER_WORDS, QUANTITY_WORDS]))
+.class(Class::MentionOpener);
+pub(crate) const NAME_PARTICLES: WordList =
+    WordList::new(&["al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "abu", "el", "del", "dos", "di"])
+        .class(Class::NameParticle);
 /// Prepositions after which a seat of government is a place, not an actor.
-const LOCATIVE: WordList = WordList::new(&[
+pub(crate) const LOCATIVE: WordList = WordList::new(&[
     "in", "at", "to", "from", "near", "into", "across", "outside", "inside", "around", "via", "through", "toward", "towards",
-]);
+])
+.class(Class::MentionLocative);
 
 /// Token-level view of one sentence for mention composition.
 struct View<'a> {
@@ -179,6 +182,10 @@ impl<'a> View<'a> {
 impl View<'_> {
     fn norm(&self, i: usize) -> &str {
         &self.text.tokens[i].norm
+    }
+    /// Is token `i` in `list`?
+    fn is(&self, i: usize, list: &WordList) -> bool {
+        list.has(&self.text.tokens[i])
     }
     fn surface(&self, start: usize, end: usize) -> &str {
         if start >= end {
@@ -296,7 +303,7 @@ pub fn mentions<'a>(
         match noun_phrase(&v, i, end, ctx, body) {
             Some((m, next)) => {
                 // Places ("in Osaka, Japan") are not antecedents of "they".
-                let place = m.start > body && LOCATIVE.contains(v.norm(m.start - 1));
+                let place = m.start > body && v.is(m.start - 1, &LOCATIVE);
                 if !place {
                     for a in &m.actors {
                         remember(ctx, a);
@@ -320,14 +327,14 @@ fn may_open_mention(v: &View, i: usize) -> bool {
     if v.phrase(i).is_some() || t.kind == TokenKind::Number || t.kind == TokenKind::Word && t.cap {
         return true;
     }
-    t.kind == TokenKind::Word && OPENERS.contains(&t.norm)
+    t.kind == TokenKind::Word && OPENERS.has(t)
 }
 
 /// Compose the noun phrase starting at token `i`, if it names an actor.
 fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize) -> Option<(Mention, usize)> {
     let first = v.norm(i);
     // Pronouns and "the two leaders" are resolved from memory.
-    if PRONOUNS_SINGULAR.contains(first) {
+    if v.is(i, &PRONOUNS_SINGULAR) {
         // A named person first; a person known only by title otherwise.
         let a = ctx
             .recent
@@ -339,7 +346,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             .clone();
         return Some((anaphor(vec![a], i, i + 1), i + 1));
     }
-    if PRONOUNS_PLURAL.contains(first) {
+    if v.is(i, &PRONOUNS_PLURAL) {
         let pair = last_two(ctx, true);
         if pair.len() == 2 {
             return Some((anaphor(pair, i, i + 1), i + 1));
@@ -431,7 +438,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
                 }
                 let (Entry::Country(c) | Entry::Seat(c) | Entry::Adjective(c)) = h.entry else { unreachable!() };
                 let is_seat = matches!(h.entry, Entry::Seat(_));
-                if is_seat && !started && i > 0 && LOCATIVE.contains(v.norm(i - 1)) {
+                if is_seat && !started && i > 0 && v.is(i - 1, &LOCATIVE) {
                     return None;
                 }
                 np.country = Some(c);
@@ -509,10 +516,10 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
         }
         // "at least 20", "more than 180", "about 220,000": quantity words only
         // before a number.
-        let quantity = QUANTITY.contains(norm)
+        let quantity = QUANTITY.has(tok)
             && j + 1 < end
             && (v.text.tokens[j + 1].kind == TokenKind::Number || matches!(v.norm(j + 1), "least" | "than"));
-        if !started && (DETERMINERS.contains(norm) || quantity || tok.kind == TokenKind::Number) {
+        if !started && (DETERMINERS.has(tok) || quantity || tok.kind == TokenKind::Number) {
             if norm == "the" {
                 np.definite = true;
             }
@@ -760,7 +767,7 @@ fn name_run(v: &View, j: usize, end: usize, ctx: &DocContext) -> (usize, Option<
             && !is_function_word(n)
             && !is_calendar_word(n)
             && !matches!(n, "president" | "minister" | "mr." | "mrs." | "ms.");
-        let particle = NAME_PARTICLES.contains(n) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
+        let particle = NAME_PARTICLES.has(t) && k > j && k + 1 < end && v.text.tokens[k + 1].cap;
         if !(is_name_word || particle) {
             break;
         }
@@ -1207,8 +1214,8 @@ mod tests {
     /// (sentence index, mention text, codes) for every mention of a document.
     fn mentions_of(doc: &str, date: &str) -> Vec<(usize, String, Vec<String>, Vec<String>)> {
         let lex = Lexicon::builtin().expect("builtin lexicon loads");
-        let t = text::analyse(doc);
-        let ids: Vec<Option<TokId>> = t.tokens.iter().map(|k| lex.text_token_id(&k.norm, &doc[k.start..k.end])).collect();
+        let mut t = text::analyse(doc);
+        let ids = lex.token_ids(&mut t, doc);
         let ph = phrases(&lex, &t, &ids);
         let mut ctx = DocContext::new(date.parse().expect("test date"), countries(&lex, &t, &ph));
         let mut out = Vec::new();

@@ -87,8 +87,8 @@ impl<'a> Coder<'a> {
     /// A document's text, and its tokens' lexicon ids.
     fn tokenise<'d>(&self, doc: &'d Document) -> Read<'d> {
         let lex = self.lexicon;
-        let text = text::analyse(&doc.text);
-        let ids = text.tokens.iter().map(|t| lex.text_token_id(&t.norm, &doc.text[t.start..t.end])).collect();
+        let mut text = text::analyse(&doc.text);
+        let ids = lex.token_ids(&mut text, &doc.text);
         let ctx = DocContext::new(doc.published, Vec::new());
         Read {
             doc,

@@ -27,7 +27,7 @@ use jiff::civil::Date;
 
 use crate::text::{Sentence, Text};
 use crate::time::{Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
-use crate::words::WordList;
+use crate::words::{Class, WordList};
 
 /// An event's date with its evidence.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,13 +57,15 @@ struct Memo {
 }
 
 /// Words that separate clauses: an expression beyond one belongs to another verb.
-const BOUNDARIES: WordList = WordList::new(&[
+pub(crate) const BOUNDARIES: WordList = WordList::new(&[
     ",", ";", ":", "who", "which", "when", "while", "although", "though", "because", "but", "where", "since", "as", "whereas", "after",
     "before", "\"",
-]);
+])
+.class(Class::DatingBoundary);
 /// Verbs of saying: a date right after one dates the report.
-const REPORTING: WordList =
-    WordList::new(&["said", "says", "say", "told", "tells", "added", "stated", "reported", "noted", "announced", "quoted", "wrote"]);
+pub(crate) const REPORTING: WordList =
+    WordList::new(&["said", "says", "say", "told", "tells", "added", "stated", "reported", "noted", "announced", "quoted", "wrote"])
+        .class(Class::DatingReporting);
 /// How much a clause boundary costs, in tokens of distance.
 const BOUNDARY_COST: usize = 12;
 /// The most an expression may cost and still govern.
@@ -192,6 +194,7 @@ impl<'a> Dater<'a> {
 /// `start..end`, if any is close enough in its clause.
 pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, end: usize) -> Option<usize> {
     let norm = |k: usize| text.tokens[k].norm.as_str();
+    let is = |k: usize, list: &WordList| list.has(&text.tokens[k]);
     let nested = |e: &TimeExpr| {
         exprs
             .iter()
@@ -213,7 +216,7 @@ pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, en
         }
         // "the ministry said Friday", "told Reuters on Thursday": the date of the
         // telling, not of what is told.
-        if before(4).any(|k| REPORTING.contains(norm(k))) {
+        if before(4).any(|k| is(k, &REPORTING)) {
             continue;
         }
         let (from, to, distance) = if e.end <= start {
@@ -223,7 +226,7 @@ pub fn governing(text: &Text, s: &Sentence, exprs: &[TimeExpr], start: usize, en
         } else {
             (start, start, 0)
         };
-        let boundaries = (from..to).filter(|&k| BOUNDARIES.contains(norm(k))).count();
+        let boundaries = (from..to).filter(|&k| is(k, &BOUNDARIES)).count();
         let cost = distance + BOUNDARY_COST * boundaries;
         if cost <= MAX_COST && best.is_none_or(|(_, c)| cost < c) {
             best = Some((i, cost));

@@ -19,7 +19,7 @@
 use crate::actors::{Actor, Mention};
 use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, Signature, TokId};
 use crate::text::{Text, TokenKind};
-use crate::words::WordList;
+use crate::words::{Class, WordList};
 
 /// A trigger matched in a sentence, with the actors it relates.
 #[derive(Clone, Debug)]
@@ -40,7 +40,7 @@ pub struct Found {
     pub passive: bool,
 }
 
-const PREPOSITIONS: WordList = WordList::new(&[
+pub(crate) const PREPOSITIONS: WordList = WordList::new(&[
     "of",
     "in",
     "with",
@@ -79,14 +79,16 @@ const PREPOSITIONS: WordList = WordList::new(&[
     "despite",
     "amid",
     "without",
-]);
+])
+.class(Class::Preposition);
 /// Is the word a preposition?
 pub fn is_preposition(w: &str) -> bool {
     PREPOSITIONS.contains(w)
 }
 
-const BE: WordList = WordList::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"]);
-const REPORTING: WordList = WordList::new(&[
+pub(crate) const BE: WordList =
+    WordList::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets", "getting"]).class(Class::Be);
+pub(crate) const REPORTING: WordList = WordList::new(&[
     "say",
     "says",
     "said",
@@ -128,9 +130,10 @@ const REPORTING: WordList = WordList::new(&[
     "felt",
     "found",
     "find",
-]);
+])
+.class(Class::Reporting);
 /// Verbs whose object is the subject of a following infinitive ("urged X to ...").
-const OBJECT_CONTROL: WordList = WordList::new(&[
+pub(crate) const OBJECT_CONTROL: WordList = WordList::new(&[
     "urge",
     "urged",
     "urges",
@@ -173,8 +176,9 @@ const OBJECT_CONTROL: WordList = WordList::new(&[
     "expected",
     "request",
     "requested",
-]);
-const LIGHT_VERBS: WordList = WordList::new(&[
+])
+.class(Class::ObjectControl);
+pub(crate) const LIGHT_VERBS: WordList = WordList::new(&[
     "carry",
     "carried",
     "carries",
@@ -261,11 +265,13 @@ const LIGHT_VERBS: WordList = WordList::new(&[
     "calling",
     "provide",
     "provided",
-]);
+])
+.class(Class::LightVerb);
 /// Words that end the search for a clause's subject or object.
-const BOUNDARY: WordList = WordList::new(&[
+pub(crate) const BOUNDARY: WordList = WordList::new(&[
     ";", ":", "that", "because", "although", "though", "while", "whereas", "unless", "if", "but", "\"", "(", ")", "whether", "when",
-]);
+])
+.class(Class::ClauseBoundary);
 const MAX_REACH: usize = 40;
 
 struct Sent<'a> {
@@ -283,6 +289,10 @@ impl Sent<'_> {
     fn norm(&self, k: usize) -> &str {
         &self.text.tokens[k].norm
     }
+    /// Is token `k` in `list`?
+    fn is(&self, k: usize, list: &WordList) -> bool {
+        list.has(&self.text.tokens[k])
+    }
     fn mention_at(&self, k: usize) -> Option<usize> {
         if k < self.body || k >= self.end {
             return None;
@@ -293,7 +303,7 @@ impl Sent<'_> {
         self.ids[k]
     }
     fn is_verb(&self, k: usize) -> bool {
-        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || REPORTING.contains(self.norm(k)) || OBJECT_CONTROL.contains(self.norm(k))
+        self.id(k).is_some_and(|id| self.lex.is_verb(id)) || self.is(k, &REPORTING) || self.is(k, &OBJECT_CONTROL)
     }
     /// Is token `k` of the sentence an adverb the matcher may skip?
     fn is_adverb(&self, k: usize) -> bool {
@@ -304,12 +314,13 @@ impl Sent<'_> {
 fn adverb(text: &Text, k: usize, body: usize) -> bool {
     let t = &text.tokens[k];
     let n = t.norm.as_str();
-    n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body) || SKIPPED_ADVERBS.contains(n)
+    n.len() > 4 && n.ends_with("ly") && t.kind == TokenKind::Word && (!t.cap || k == body) || SKIPPED_ADVERBS.has(t)
 }
 
 /// Adverbs without "-ly" (or capitalised ones) the matcher may skip too.
-const SKIPPED_ADVERBS: WordList =
-    WordList::new(&["also", "then", "still", "already", "soon", "just", "jointly", "reportedly", "allegedly", "again", "further"]);
+pub(crate) const SKIPPED_ADVERBS: WordList =
+    WordList::new(&["also", "then", "still", "already", "soon", "just", "jointly", "reportedly", "allegedly", "again", "further"])
+        .class(Class::SkippedAdverb);
 
 /// Finds the triggers of sentences ([`Finder::find`]), keeping its working
 /// buffers from one sentence to the next.
@@ -521,7 +532,8 @@ fn item_len_back(s: &Sent, k: usize, item: Item) -> Option<usize> {
     }
 }
 
-const DETERMINERS: WordList = WordList::new(&["a", "an", "the", "their", "his", "her", "its", "our", "this", "these", "my", "your"]);
+pub(crate) const DETERMINERS: WordList =
+    WordList::new(&["a", "an", "the", "their", "his", "her", "its", "our", "this", "these", "my", "your"]).class(Class::EventDeterminer);
 
 /// Is token `t` preceded by a determiner, with at most two adjectives between?
 fn after_determiner(s: &Sent, t: usize) -> bool {
@@ -532,7 +544,7 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
         }
         k -= 1;
         let n = s.norm(k);
-        if DETERMINERS.contains(n) {
+        if s.is(k, &DETERMINERS) {
             return true;
         }
         let t = &s.text.tokens[k];
@@ -546,8 +558,8 @@ fn after_determiner(s: &Sent, t: usize) -> bool {
             && s.mention_at(k).is_none()
             && !n.ends_with('s')
             && !verb_form
-            && !PREPOSITIONS.contains(n)
-            && !BE.contains(n)
+            && !PREPOSITIONS.has(t)
+            && !BE.has(t)
             && !matches!(
                 n,
                 "to" | "will"
@@ -692,7 +704,7 @@ fn match_pattern(s: &Sent, p: &PatternShape, t: usize, passive_capable: bool, af
     // "an anti- Gondor parade": a verb pattern with an actor before its verb, the
     // whole after a determiner, is a noun phrase.
     let slot_before = p.items[..p.anchor].iter().any(|i| matches!(i, Item::Target | Item::Source | Item::Compound));
-    if p.verbal && slot_before && pos > s.body && DETERMINERS.contains(s.norm(pos - 1)) {
+    if p.verbal && slot_before && pos > s.body && s.is(pos - 1, &DETERMINERS) {
         return None;
     }
     if open_target {
@@ -747,7 +759,7 @@ fn scan(s: &Sent, range: impl Iterator<Item = usize>, hit: impl Fn(usize) -> boo
 }
 
 /// Prepositions whose object is a place or time, not the target of an event.
-const LOCATIVE: WordList = WordList::new(&[
+pub(crate) const LOCATIVE: WordList = WordList::new(&[
     "at",
     "in",
     "during",
@@ -765,7 +777,8 @@ const LOCATIVE: WordList = WordList::new(&[
     "amid",
     "via",
     "within",
-]);
+])
+.class(Class::EventLocative);
 
 /// The first mention starting within `reach` tokens from `pos`, in the same clause.
 /// A mention met after skipping words is passed over when a locative preposition
@@ -775,14 +788,14 @@ fn mention_ahead(s: &Sent, pos: usize, reach: usize) -> Option<usize> {
     while k < s.end && k < pos + reach {
         if let Some(m) = s.mention_at(k) {
             let start = s.mentions[m].start;
-            if start > pos && LOCATIVE.contains(s.norm(start - 1)) {
+            if start > pos && s.is(start - 1, &LOCATIVE) {
                 k = s.mentions[m].end;
                 continue;
             }
             return Some(m);
         }
         let n = s.norm(k);
-        if BOUNDARY.contains(n) || matches!(n, "." | "," | "who" | "which") && k > pos {
+        if s.is(k, &BOUNDARY) || matches!(n, "." | "," | "who" | "which") && k > pos {
             return None;
         }
         k += 1;
@@ -874,7 +887,7 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
             skipped += 1;
             continue;
         }
-        if LIGHT_VERBS.contains(n) {
+        if s.is(j, &LIGHT_VERBS) {
             let subj = subject(s, j);
             if subj.is_some() && subj != m.target {
                 return (actors(s, subj), target);
@@ -931,8 +944,8 @@ fn continuation(s: &Sent, t: usize) -> Option<(Vec<usize>, usize)> {
 fn governing_verb(s: &Sent, start: usize) -> Option<usize> {
     (start.saturating_sub(10).max(s.body)..start)
         .rev()
-        .take_while(|&k| !BOUNDARY.contains(s.norm(k)) && s.norm(k) != ",")
-        .find(|&k| s.is_verb(k) || LIGHT_VERBS.contains(s.norm(k)))
+        .take_while(|&k| !s.is(k, &BOUNDARY) && s.norm(k) != ",")
+        .find(|&k| s.is_verb(k) || s.is(k, &LIGHT_VERBS))
 }
 
 /// The mention after "by" following a passive verb.
@@ -942,7 +955,7 @@ fn by_agent(s: &Sent, from: usize) -> Vec<Actor> {
         if s.norm(k) == "by" {
             return actors(s, mention_ahead(s, k + 1, 5));
         }
-        if BOUNDARY.contains(s.norm(k)) {
+        if s.is(k, &BOUNDARY) {
             break;
         }
         k += 1;
@@ -993,8 +1006,8 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
             && n.len() > 3
             && n.ends_with('s')
             && !s.is_verb(k - 1)
-            && !PREPOSITIONS.contains(n)
-            && !BOUNDARY.contains(n)
+            && !PREPOSITIONS.has(t)
+            && !BOUNDARY.has(t)
             && !matches!(
                 n,
                 "has"
@@ -1029,21 +1042,21 @@ fn subject(s: &Sent, v: usize) -> Option<usize> {
             }
             return a.checked_sub(1).and_then(|x| s.mention_at(x));
         }
-        if BOUNDARY.contains(n) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
+        if s.is(j, &BOUNDARY) || n == "," && !infinitive && !participle && comma_ends_clause(s, j) {
             return None;
         }
         if let Some(mi) = s.mention_at(j) {
             let m = &s.mentions[mi];
             let before = m.start.checked_sub(1).filter(|&b| b >= s.body);
-            let in_pp = before.is_some_and(|b| PREPOSITIONS.contains(s.norm(b)));
+            let in_pp = before.is_some_and(|b| s.is(b, &PREPOSITIONS));
             let after_verb = before.is_some_and(|b| {
                 let mut b = b;
                 while b > s.body && matches!(s.norm(b), "up" | "out" | "off" | "down") {
                     b -= 1;
                 }
-                s.is_verb(b) && !REPORTING.contains(s.norm(b)) && !BE.contains(s.norm(b))
+                s.is_verb(b) && !s.is(b, &REPORTING) && !s.is(b, &BE)
             });
-            let controller = before.is_some_and(|b| OBJECT_CONTROL.contains(s.norm(b)));
+            let controller = before.is_some_and(|b| s.is(b, &OBJECT_CONTROL));
             if in_pp || after_verb && !(infinitive && controller) {
                 k = m.start;
                 continue;
@@ -1071,7 +1084,7 @@ fn comma_ends_clause(s: &Sent, j: usize) -> bool {
         if s.norm(k) == "," {
             return !(k > s.body && s.mention_at(k - 1).is_some());
         }
-        if BOUNDARY.contains(s.norm(k)) {
+        if s.is(k, &BOUNDARY) {
             return true;
         }
     }

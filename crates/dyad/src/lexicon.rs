@@ -25,7 +25,8 @@ use jiff::civil::Date;
 
 use crate::codebook::Codebook;
 use crate::error::LexiconError;
-use crate::text;
+use crate::text::{self, Text};
+use crate::words;
 
 /// Interned token: the id of a normalised token string in the lexicon's vocabulary.
 pub type TokId = u32;
@@ -407,6 +408,22 @@ pub struct Discard {
 /// anchors no pattern.
 const NO_ANCHOR: u32 = u32::MAX;
 
+/// A vocabulary entry: the word's token id ([`NO_ID`] for a word that only the
+/// closed classes list) and the [`words::Class`] bits of the word.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    id: TokId,
+    classes: u32,
+}
+
+const NO_ID: TokId = TokId::MAX;
+
+impl Word {
+    fn id(self) -> Option<TokId> {
+        (self.id != NO_ID).then_some(self.id)
+    }
+}
+
 /// Key of the anchor index: patterns are found by their anchor word or verb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Anchor {
@@ -421,7 +438,14 @@ pub struct Lexicon {
     pub files: Vec<String>,
     /// Keys inline up to 24 bytes (nearly every word), so that looking up a
     /// text token reads one table slot rather than a slot and a string elsewhere.
-    vocab: HashMap<CompactString, TokId>,
+    vocab: HashMap<CompactString, Word>,
+    /// How many token ids the vocabulary has given (its entries for words that
+    /// are only in closed classes have none).
+    token_ids: TokId,
+    /// [`words::FILLED`] once the closed classes' words are in the vocabulary
+    /// ([`Lexicon::from_texts`]), 0 before: a token looked up in a lexicon
+    /// without them is left to be tested by its norm.
+    class_mark: u32,
     /// Trie over token ids: edges keyed by (node, token).
     edges: HashMap<(u32, TokId), u32>,
     /// The root's edges again, by token id (0: none, since no edge leads to the
@@ -1075,6 +1099,7 @@ impl Lexicon {
     /// `data/cameo/codes.txt`. Other files are ignored.
     pub fn from_texts(files: impl Iterator<Item = (String, String)>) -> Result<Lexicon, LexiconError> {
         let mut lex = Lexicon { node_hits: vec![Vec::new()], ..Default::default() };
+        lex.add_word_classes();
         let files: Vec<(String, String)> = files.collect();
         // Irregular verbs first: verb patterns need them.
         let order = |p: &str| -> u8 {
@@ -1153,17 +1178,49 @@ impl Lexicon {
 
     /// Intern a token string.
     pub(crate) fn intern(&mut self, tok: &str) -> TokId {
-        if let Some(&id) = self.vocab.get(tok) {
-            return id;
+        match self.vocab.get_mut(tok) {
+            Some(w) if w.id != NO_ID => w.id,
+            found => {
+                let id = self.token_ids;
+                self.token_ids += 1;
+                match found {
+                    Some(w) => w.id = id,
+                    None => {
+                        self.vocab.insert(CompactString::from(tok), Word { id, classes: 0 });
+                    }
+                }
+                id
+            }
         }
-        let id = self.vocab.len() as TokId;
-        self.vocab.insert(CompactString::from(tok), id);
-        id
+    }
+
+    /// Put the closed classes' words in the vocabulary, with their bits, so
+    /// that looking a token up finds its classes with its id.
+    fn add_word_classes(&mut self) {
+        for (w, bit) in words::Class::words() {
+            self.vocab.entry(CompactString::from(w)).or_insert(Word { id: NO_ID, classes: 0 }).classes |= bit;
+        }
+        self.class_mark = words::FILLED;
     }
 
     /// The id of a text token, if the lexicon knows it.
     pub fn token_id(&self, norm: &str) -> Option<TokId> {
-        self.vocab.get(norm).copied()
+        self.vocab.get(norm).and_then(|w| w.id())
+    }
+
+    /// The lexicon ids of a text's tokens (a token written in capitals by its
+    /// capitalised form first; one the vocabulary does not know by its longest
+    /// TABARI stem); each token's [`text::Token::classes`] are filled on the way, from the same
+    /// lookup. `doc` is the text the tokens were read from.
+    pub fn token_ids(&self, text: &mut Text, doc: &str) -> Vec<Option<TokId>> {
+        text.tokens
+            .iter_mut()
+            .map(|t| {
+                let (id, classes) = self.text_token(&t.norm, &doc[t.start..t.end]);
+                t.classes = classes | self.class_mark;
+                id
+            })
+            .collect()
     }
 
     /// Tokenise a lexicon phrase the way text is tokenised. A word written in
@@ -1177,19 +1234,23 @@ impl Lexicon {
             .collect()
     }
 
-    /// The id of a text token: its capitalised form first when written in capitals.
-    pub fn text_token_id(&self, norm: &str, surface: &str) -> Option<TokId> {
+    /// The id of a text token (its capitalised form first when written in
+    /// capitals, the id of its longest TABARI stem when the vocabulary does not
+    /// know it), and the classes of its norm.
+    fn text_token(&self, norm: &str, surface: &str) -> (Option<TokId>, u32) {
+        let word = self.vocab.get(norm).copied();
+        let classes = word.map_or(0, |w| w.classes);
         // Most tokens start with a lowercase letter, and are no capitals.
         let lowercase = surface.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
         if !lowercase && is_all_caps(surface) {
             let mut key = compact_str::CompactString::with_capacity(norm.len() + 1);
             key.push('^');
             key.push_str(norm);
-            if let Some(&id) = self.vocab.get(key.as_str()) {
-                return Some(id);
+            if let Some(id) = self.vocab.get(key.as_str()).and_then(|w| w.id()) {
+                return (Some(id), classes);
             }
         }
-        self.vocab.get(norm).copied().or_else(|| self.stem_id(norm))
+        (word.and_then(Word::id).or_else(|| self.stem_id(norm)), classes)
     }
 
     /// The id of the longest TABARI stem (of at least three bytes) that begins
@@ -1799,7 +1860,7 @@ impl Lexicon {
                 Shape { items, len, anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
             })
             .collect();
-        let mut item_words = vec![false; self.vocab.len()];
+        let mut item_words = vec![false; self.token_ids as usize];
         let mut item_verbs = vec![false; self.lemmas.len()];
         let signatures: Vec<Signature> = self
             .patterns
@@ -1839,7 +1900,7 @@ impl Lexicon {
         // How many of an anchor's patterns share each key: counted in an array
         // indexed by token id (then by lemma after the last token) and side, rather
         // than in a map, and set back to zero after each anchor.
-        let words = self.vocab.len();
+        let words = self.token_ids as usize;
         let slot = |k: &Key| {
             let base = match k.term {
                 KeyTerm::Word(w) => w as usize,
@@ -1855,7 +1916,7 @@ impl Lexicon {
         // patterns' at once raised the built-in load's peak memory).
         let (mut keys, mut ends): (Vec<Key>, Vec<u32>) = (Vec::new(), Vec::new());
         self.anchored.clear();
-        self.word_anchors = vec![NO_ANCHOR; self.vocab.len()];
+        self.word_anchors = vec![NO_ANCHOR; self.token_ids as usize];
         self.verb_anchors = vec![NO_ANCHOR; self.lemmas.len()];
         for (anchor, ids) in by_anchor {
             keys.clear();
@@ -1905,8 +1966,8 @@ impl Lexicon {
             }
             self.anchored.push(entry);
         }
-        let mut roles = vec![0u8; self.vocab.len()];
-        let mut signatures = vec![0u64; self.vocab.len()];
+        let mut roles = vec![0u8; self.token_ids as usize];
+        let mut signatures = vec![0u64; self.token_ids as usize];
         let mut key_verbs = vec![false; self.lemmas.len()];
         for (w, &a) in self.word_anchors.iter().enumerate() {
             if a != NO_ANCHOR {

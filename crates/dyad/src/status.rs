@@ -14,7 +14,7 @@
 //! where the date is known ([`crate::coder`]).
 
 use crate::text::Text;
-use crate::words::WordList;
+use crate::words::{Class, WordList};
 
 /// Whether an event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,11 +47,13 @@ impl Status {
     }
 }
 
-const NEGATION: WordList = WordList::new(&["not", "n't", "never", "no", "neither", "nor", "cannot", "without"]);
-const HYPOTHETICAL: WordList = WordList::new(&["would", "could", "might", "may", "should", "'d", "must"]);
-const FUTURE: WordList = WordList::new(&["will", "shall", "'ll", "wo", "gonna"]);
+pub(crate) const NEGATION: WordList =
+    WordList::new(&["not", "n't", "never", "no", "neither", "nor", "cannot", "without"]).class(Class::Negation);
+pub(crate) const HYPOTHETICAL: WordList =
+    WordList::new(&["would", "could", "might", "may", "should", "'d", "must"]).class(Class::Hypothetical);
+pub(crate) const FUTURE: WordList = WordList::new(&["will", "shall", "'ll", "wo", "gonna"]).class(Class::Future);
 /// Verbs and adjectives that, before "to" + trigger, make it an intention or plan.
-const INTENTION: WordList = WordList::new(&[
+pub(crate) const INTENTION: WordList = WordList::new(&[
     "plan",
     "plans",
     "planned",
@@ -115,11 +117,13 @@ const INTENTION: WordList = WordList::new(&[
     "mean",
     "means",
     "about",
-]);
+])
+.class(Class::Intention);
 /// Words inside or right before a trigger that mark a planned event.
-const PLANNED_MARKERS: WordList =
-    WordList::new(&["upcoming", "forthcoming", "planned", "proposed", "scheduled", "booked", "next", "expected", "future", "coming"]);
-const AUX: WordList = WordList::new(&[
+pub(crate) const PLANNED_MARKERS: WordList =
+    WordList::new(&["upcoming", "forthcoming", "planned", "proposed", "scheduled", "booked", "next", "expected", "future", "coming"])
+        .class(Class::PlannedMarker);
+pub(crate) const AUX: WordList = WordList::new(&[
     "is",
     "are",
     "was",
@@ -153,18 +157,21 @@ const AUX: WordList = WordList::new(&[
     "certainly",
     "further",
     "jointly",
-]);
-const CONDITIONAL: WordList = WordList::new(&["if", "unless", "whether", "lest", "provided"]);
-const DENIAL: WordList = WordList::new(&["denied", "denies", "deny", "denying", "dismissed", "refuted"]);
+])
+.class(Class::Aux);
+pub(crate) const CONDITIONAL: WordList = WordList::new(&["if", "unless", "whether", "lest", "provided"]).class(Class::Conditional);
+pub(crate) const DENIAL: WordList = WordList::new(&["denied", "denies", "deny", "denying", "dismissed", "refuted"]).class(Class::Denial);
 /// Words that end the clause a trigger sits in, looking left.
-const CLAUSE_START: WordList = WordList::new(&[
+pub(crate) const CLAUSE_START: WordList = WordList::new(&[
     ";", ":", "\"", "but", "and", "while", "because", "although", "though", "when", "after", "before", "since", "as", "so",
-]);
+])
+.class(Class::ClauseStart);
 
 /// The status of an event whose trigger words start at token `start` and cover
 /// `words`, in the sentence whose body starts at token `body`.
 pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status {
     let norm = |k: usize| text.tokens[k].norm.as_str();
+    let is = |k: usize, list: &WordList| list.has(&text.tokens[k]);
     let in_trigger = |k: usize| words.contains(&k);
     let mut found: Option<Status> = None;
     let note = |s: Status, found: &mut Option<Status>| {
@@ -181,7 +188,7 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
     // Planned markers inside the trigger or just before it ("has booked a trip to",
     // "the upcoming summit talks").
     for k in words.iter().copied().chain(start.saturating_sub(3).max(body)..=start) {
-        if PLANNED_MARKERS.contains(norm(k)) {
+        if is(k, &PLANNED_MARKERS) {
             note(Status::Planned, &mut found);
         }
     }
@@ -195,16 +202,13 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
         if in_trigger(k) {
             continue;
         }
-        if NEGATION.contains(w) {
+        if is(k, &NEGATION) {
             note(Status::Negated, &mut found);
-        } else if HYPOTHETICAL.contains(w) {
+        } else if is(k, &HYPOTHETICAL) {
             note(Status::Hypothetical, &mut found);
-        } else if FUTURE.contains(w)
-            || PLANNED_MARKERS.contains(w)
-            || INTENTION.contains(w) && k + 1 < text.tokens.len() && norm(k + 1) == "to"
-        {
+        } else if is(k, &FUTURE) || is(k, &PLANNED_MARKERS) || is(k, &INTENTION) && k + 1 < text.tokens.len() && norm(k + 1) == "to" {
             note(Status::Planned, &mut found);
-        } else if !(AUX.contains(w) || w.len() > 4 && w.ends_with("ly")) {
+        } else if !(is(k, &AUX) || w.len() > 4 && w.ends_with("ly")) {
             break;
         }
     }
@@ -214,16 +218,15 @@ pub fn status(text: &Text, body: usize, start: usize, words: &[usize]) -> Status
     while k > body && steps < 25 {
         k -= 1;
         steps += 1;
-        let w = norm(k);
-        if CONDITIONAL.contains(w) {
+        if is(k, &CONDITIONAL) {
             note(Status::Hypothetical, &mut found);
             break;
         }
-        if DENIAL.contains(w) {
+        if is(k, &DENIAL) {
             note(Status::Negated, &mut found);
             break;
         }
-        if CLAUSE_START.contains(w) {
+        if is(k, &CLAUSE_START) {
             break;
         }
     }

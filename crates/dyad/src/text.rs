@@ -45,6 +45,11 @@ pub struct Token {
     pub kind: TokenKind,
     /// First character is an uppercase letter in the original text.
     pub cap: bool,
+    /// The closed-class lists the norm is in, as [`crate::words::Class`] bits:
+    /// 0 from the tokeniser, filled by the lexicon's lookup of the token
+    /// ([`crate::lexicon::Lexicon::token_ids`]). Held where the token's layout
+    /// had room (it is no larger for it).
+    pub classes: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -435,7 +440,7 @@ impl<'a> Lexer<'a> {
     #[inline]
     fn push(&mut self, start: usize, end: usize, norm: CompactString, kind: TokenKind, gap: u8) {
         let cap = self.peek(start).is_some_and(|(c, _)| c.is_uppercase());
-        self.tokens.push(Token { start, end, norm, kind, cap });
+        self.tokens.push(Token { start, end, norm, kind, cap, classes: 0 });
         self.gaps.push(gap);
     }
 
@@ -642,6 +647,7 @@ impl<'a> Lexer<'a> {
                         norm: CompactString::const_new("n't"),
                         kind: TokenKind::Word,
                         cap: false,
+                        classes: 0,
                     });
                     self.gaps.push(0);
                     return stop;
@@ -660,6 +666,7 @@ impl<'a> Lexer<'a> {
                     norm: CompactString::const_new("'s"),
                     kind: TokenKind::Word,
                     cap: false,
+                    classes: 0,
                 });
                 self.gaps.push(0);
                 return end + l + nl;
@@ -677,6 +684,7 @@ impl<'a> Lexer<'a> {
                     norm: CompactString::const_new("'s"),
                     kind: TokenKind::Word,
                     cap: false,
+                    classes: 0,
                 });
                 self.gaps.push(0);
                 return end + l;

@@ -8,6 +8,15 @@
 //! hash table, also built at compile time, and compared with one word at most
 //! (not with each word of the list in turn, whose branches the processor could
 //! not predict).
+//!
+//! The lists that are asked of a text's tokens over and over are also *classes*
+//! ([`Class`]): the lexicon's vocabulary holds their words, and the lookup that
+//! finds each token's lexicon id ([`crate::lexicon::Lexicon::token_ids`]) leaves
+//! the token's classes on it as bits ([`crate::text::Token::classes`]). A stage
+//! then tests a token with [`WordList::has`], an AND, rather than a lookup of its
+//! own; a token that was never looked up is tested by its norm, as a string is.
+
+use crate::text::Token;
 
 /// Slots of a list's hash table: a power of two, at least twice the longest
 /// list's words (so that probes are short), each the index of a word plus one.
@@ -23,6 +32,8 @@ pub struct WordList {
     first: [u64; 4],
     /// Open addressing by [`slot`]: 0 is empty, `i + 1` is `words[i]`.
     table: [u8; SLOTS],
+    /// The list's [`Class`] bit, 0 for a list that is no class.
+    class: u32,
 }
 
 impl WordList {
@@ -45,7 +56,23 @@ impl WordList {
             table[k] = (i + 1) as u8;
             i += 1;
         }
-        WordList { words, lengths, first, table }
+        WordList { words, lengths, first, table, class: 0 }
+    }
+
+    /// The list as class `c`: [`Class::list`] must name it.
+    pub const fn class(self, c: Class) -> WordList {
+        WordList { class: c.bit(), ..self }
+    }
+
+    /// Is token `t` one of the words? By its class bits when the list is a class
+    /// and the token's classes were filled, by its norm otherwise.
+    #[inline]
+    pub fn has(&self, t: &Token) -> bool {
+        if self.class != 0 && t.classes & FILLED != 0 {
+            t.classes & self.class != 0
+        } else {
+            self.contains(&t.norm)
+        }
     }
 
     /// Is `w` one of the words?
@@ -67,6 +94,122 @@ impl WordList {
                 _ => k = (k + 1) % SLOTS,
             }
         }
+    }
+}
+
+/// Set in [`crate::text::Token::classes`] once the token's classes are filled
+/// (a token that is in no class still has this bit).
+pub const FILLED: u32 = 1 << 31;
+
+/// The word lists that are classes, one bit each ([`Class::bit`]), named after
+/// the stage and list they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    MentionDeterminer,
+    MentionQuantity,
+    PronounSingular,
+    PronounPlural,
+    MentionOpener,
+    NameParticle,
+    MentionLocative,
+    Preposition,
+    Be,
+    Reporting,
+    ObjectControl,
+    LightVerb,
+    ClauseBoundary,
+    SkippedAdverb,
+    EventDeterminer,
+    EventLocative,
+    DatingBoundary,
+    DatingReporting,
+    Negation,
+    Hypothetical,
+    Future,
+    Intention,
+    PlannedMarker,
+    Aux,
+    Conditional,
+    Denial,
+    ClauseStart,
+}
+
+impl Class {
+    /// Every class, in declaration order.
+    pub const ALL: [Class; 27] = {
+        use Class::*;
+        [
+            MentionDeterminer,
+            MentionQuantity,
+            PronounSingular,
+            PronounPlural,
+            MentionOpener,
+            NameParticle,
+            MentionLocative,
+            Preposition,
+            Be,
+            Reporting,
+            ObjectControl,
+            LightVerb,
+            ClauseBoundary,
+            SkippedAdverb,
+            EventDeterminer,
+            EventLocative,
+            DatingBoundary,
+            DatingReporting,
+            Negation,
+            Hypothetical,
+            Future,
+            Intention,
+            PlannedMarker,
+            Aux,
+            Conditional,
+            Denial,
+            ClauseStart,
+        ]
+    };
+
+    pub const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+
+    /// The list that is this class, where its stage defines it.
+    pub fn list(self) -> &'static WordList {
+        use crate::{actors, dating, events, status};
+        match self {
+            Class::MentionDeterminer => &actors::DETERMINERS,
+            Class::MentionQuantity => &actors::QUANTITY,
+            Class::PronounSingular => &actors::PRONOUNS_SINGULAR,
+            Class::PronounPlural => &actors::PRONOUNS_PLURAL,
+            Class::MentionOpener => &actors::OPENERS,
+            Class::NameParticle => &actors::NAME_PARTICLES,
+            Class::MentionLocative => &actors::LOCATIVE,
+            Class::Preposition => &events::PREPOSITIONS,
+            Class::Be => &events::BE,
+            Class::Reporting => &events::REPORTING,
+            Class::ObjectControl => &events::OBJECT_CONTROL,
+            Class::LightVerb => &events::LIGHT_VERBS,
+            Class::ClauseBoundary => &events::BOUNDARY,
+            Class::SkippedAdverb => &events::SKIPPED_ADVERBS,
+            Class::EventDeterminer => &events::DETERMINERS,
+            Class::EventLocative => &events::LOCATIVE,
+            Class::DatingBoundary => &dating::BOUNDARIES,
+            Class::DatingReporting => &dating::REPORTING,
+            Class::Negation => &status::NEGATION,
+            Class::Hypothetical => &status::HYPOTHETICAL,
+            Class::Future => &status::FUTURE,
+            Class::Intention => &status::INTENTION,
+            Class::PlannedMarker => &status::PLANNED_MARKERS,
+            Class::Aux => &status::AUX,
+            Class::Conditional => &status::CONDITIONAL,
+            Class::Denial => &status::DENIAL,
+            Class::ClauseStart => &status::CLAUSE_START,
+        }
+    }
+
+    /// The words of every class, each with its class bit.
+    pub fn words() -> impl Iterator<Item = (&'static str, u32)> {
+        Class::ALL.into_iter().flat_map(|c| c.list().words.iter().map(move |w| (*w, c.bit())))
     }
 }
 
@@ -114,6 +257,52 @@ const fn length_bit(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each class names the list that carries its bit, and the bits leave
+    /// [`FILLED`] alone.
+    #[test]
+    fn each_class_is_its_list() {
+        for (i, c) in Class::ALL.into_iter().enumerate() {
+            assert_eq!(c as usize, i, "Class::ALL is in declaration order");
+            assert_eq!(c.list().class, c.bit(), "{c:?}");
+            assert_eq!(c.bit() & FILLED, 0);
+        }
+    }
+
+    /// The classes the lexicon's lookup leaves on a text's tokens say of each
+    /// token what its lists say of its norm: for every word of every class, in
+    /// lowercase and in capitals (which the lookup tries under another key
+    /// first), and for words of none.
+    #[test]
+    fn the_lookup_leaves_the_classes_the_lists_give() {
+        let lex = crate::lexicon::Lexicon::builtin().expect("builtin lexicon loads");
+        let words: Vec<String> = Class::words().flat_map(|(w, _)| [w.to_string(), w.to_uppercase()]).collect();
+        let doc = words.join(" ") + " Minister US talks zzzq 2024";
+        let mut text = crate::text::analyse(&doc);
+        lex.token_ids(&mut text, &doc);
+        let mut classed = 0;
+        for t in &text.tokens {
+            assert_ne!(t.classes & FILLED, 0, "{:?} is filled", t.norm);
+            classed += usize::from(t.classes != FILLED);
+            for c in Class::ALL {
+                assert_eq!(c.list().has(t), c.list().contains(&t.norm), "{:?} in {c:?}", t.norm);
+            }
+        }
+        assert!(classed > words.len() / 2, "most of the words are in a class ({classed})");
+    }
+
+    /// A token is in a class by its bits once they are filled, by its norm before.
+    #[test]
+    fn tokens_are_tested_by_their_bits_once_filled() {
+        let list = WordList::new(&["the", "a"]).class(Class::MentionDeterminer);
+        let mut t = crate::text::analyse("the").tokens.remove(0);
+        assert!(list.has(&t), "unfilled: by the norm");
+        t.classes = FILLED;
+        assert!(!list.has(&t), "filled: by the bits alone");
+        t.classes = FILLED | Class::MentionDeterminer.bit();
+        assert!(list.has(&t));
+        assert!(WordList::new(&["the"]).has(&t), "a list that is no class goes by the norm");
+    }
 
     const LIST: WordList = WordList::new(&["a", "the", "'s", "été", "an-extraordinarily-long-word-of-more-than-sixty-three-bytes-in-all"]);
 
