@@ -331,7 +331,7 @@ impl Listed {
 }
 
 /// A key term a sentence has (see [`Lexicon::key_terms`]), with its
-/// [`Key::bit`] before an anchor and after one, computed once per sentence.
+/// `Key::bit` before an anchor and after one, computed once per sentence.
 #[derive(Clone, Copy, Debug)]
 pub struct SentenceKey {
     term: KeyTerm,
@@ -353,11 +353,11 @@ const TOKEN_KEY_WORD: u8 = 2;
 const TOKEN_KEY_VERB: u8 = 4;
 
 /// The words and verbs a pattern needs besides its anchor, as 64-bit
-/// signatures (a bit per term, [`KeyTerm::sig_bit`]): those before the anchor,
+/// signatures (a bit per term, `KeyTerm::sig_bit`): those before the anchor,
 /// those after it, and the word or verb right after it (which the matcher looks
 /// for in the next three tokens: it passes over two adverbs or articles at
 /// most). A sentence whose terms there lack one of the bits cannot match the
-/// pattern, which [`Listed::may_match`] tells without reading it.
+/// pattern, which `Listed::may_match` tells without reading it.
 pub type Signature = [u64; 3];
 
 impl KeyTerm {
@@ -1757,7 +1757,7 @@ impl Lexicon {
         Ok(Pattern { code: code.to_string(), items, anchor, verbal, rule, weight, target_anywhere: false, reverse: None })
     }
 
-    /// The terms token `id` can be as a pattern's key (see [`Anchored`]); most
+    /// The terms token `id` can be as a pattern's key (see `Anchored`); most
     /// tokens are none. Find them once per sentence for [`Lexicon::patterns_at`].
     pub fn key_terms(&self, id: TokId, mut f: impl FnMut(SentenceKey)) {
         let mut found = |term| {
@@ -1792,7 +1792,7 @@ impl Lexicon {
 
     /// The patterns that may match anchored on token `id`, given the key terms of
     /// the sentence before it and after it and the [`Signature`] of the terms
-    /// `around` it (see [`Listed::may_match`]), into `out` (cleared first), in
+    /// `around` it (see `Listed::may_match`), into `out` (cleared first), in
     /// index order and each once.
     pub fn patterns_at(&self, id: TokId, before: &[SentenceKey], after: &[SentenceKey], around: Signature, out: &mut Vec<u32>) {
         out.clear();
@@ -2004,7 +2004,7 @@ impl Lexicon {
     }
 
     /// Pattern `p` (an index into [`Lexicon::patterns`]) as the matcher reads it,
-    /// from its [`Shape`] where it fits there.
+    /// from its `Shape` where it fits there.
     pub fn shape(&self, p: u32) -> PatternShape<'_> {
         match self.shapes.get(p as usize) {
             Some(s) if s.len != u8::MAX => PatternShape {
