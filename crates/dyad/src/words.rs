@@ -17,6 +17,7 @@
 //! own; a token that was never looked up is tested by its norm, as a string is.
 
 use crate::text::Token;
+use crate::{actors, dating, events, status};
 
 /// Slots of a list's hash table: a power of two, at least twice the longest
 /// list's words (so that probes are short), each the index of a word plus one.
@@ -101,115 +102,72 @@ impl WordList {
 /// (a token that is in no class still has this bit).
 pub const FILLED: u32 = 1 << 31;
 
-/// The word lists that are classes, one bit each ([`Class::bit`]), named after
-/// the stage and list they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    MentionDeterminer,
-    MentionQuantity,
-    PronounSingular,
-    PronounPlural,
-    MentionOpener,
-    NameParticle,
-    MentionLocative,
-    Preposition,
-    Be,
-    Reporting,
-    ObjectControl,
-    LightVerb,
-    ClauseBoundary,
-    SkippedAdverb,
-    EventDeterminer,
-    EventLocative,
-    DatingBoundary,
-    DatingReporting,
-    Negation,
-    Hypothetical,
-    Future,
-    Intention,
-    PlannedMarker,
-    Aux,
-    Conditional,
-    Denial,
-    ClauseStart,
+/// Declares [`Class`] from one table, so that the variants, [`Class::ALL`] and
+/// [`Class::list`] cannot disagree.
+macro_rules! classes {
+    ($($class:ident => $list:path,)*) => {
+        /// The word lists that are classes, one bit each ([`Class::bit`]), named
+        /// after the stage and list they are.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Class {
+            $($class,)*
+        }
+
+        impl Class {
+            /// Every class, in declaration order.
+            pub const ALL: &'static [Class] = &[$(Class::$class,)*];
+
+            /// The list that is this class, where its stage defines it.
+            pub fn list(self) -> &'static WordList {
+                match self {
+                    $(Class::$class => &$list,)*
+                }
+            }
+        }
+    };
 }
 
-impl Class {
-    /// Every class, in declaration order.
-    pub const ALL: [Class; 27] = {
-        use Class::*;
-        [
-            MentionDeterminer,
-            MentionQuantity,
-            PronounSingular,
-            PronounPlural,
-            MentionOpener,
-            NameParticle,
-            MentionLocative,
-            Preposition,
-            Be,
-            Reporting,
-            ObjectControl,
-            LightVerb,
-            ClauseBoundary,
-            SkippedAdverb,
-            EventDeterminer,
-            EventLocative,
-            DatingBoundary,
-            DatingReporting,
-            Negation,
-            Hypothetical,
-            Future,
-            Intention,
-            PlannedMarker,
-            Aux,
-            Conditional,
-            Denial,
-            ClauseStart,
-        ]
-    };
+classes! {
+    MentionDeterminer => actors::DETERMINERS,
+    MentionQuantity => actors::QUANTITY,
+    PronounSingular => actors::PRONOUNS_SINGULAR,
+    PronounPlural => actors::PRONOUNS_PLURAL,
+    MentionOpener => actors::OPENERS,
+    NameParticle => actors::NAME_PARTICLES,
+    MentionLocative => actors::LOCATIVE,
+    Preposition => events::PREPOSITIONS,
+    Be => events::BE,
+    Reporting => events::REPORTING,
+    ObjectControl => events::OBJECT_CONTROL,
+    LightVerb => events::LIGHT_VERBS,
+    ClauseBoundary => events::BOUNDARY,
+    SkippedAdverb => events::SKIPPED_ADVERBS,
+    EventDeterminer => events::DETERMINERS,
+    EventLocative => events::LOCATIVE,
+    DatingBoundary => dating::BOUNDARIES,
+    DatingReporting => dating::REPORTING,
+    Negation => status::NEGATION,
+    Hypothetical => status::HYPOTHETICAL,
+    Future => status::FUTURE,
+    Intention => status::INTENTION,
+    PlannedMarker => status::PLANNED_MARKERS,
+    Aux => status::AUX,
+    Conditional => status::CONDITIONAL,
+    Denial => status::DENIAL,
+    ClauseStart => status::CLAUSE_START,
+}
 
+// Each class is a bit of a token's `u32` classes, below `FILLED`.
+const _: () = assert!(Class::ALL.len() <= 31);
+
+impl Class {
     pub const fn bit(self) -> u32 {
         1 << self as u32
     }
 
-    /// The list that is this class, where its stage defines it.
-    pub fn list(self) -> &'static WordList {
-        use crate::{actors, dating, events, status};
-        match self {
-            Class::MentionDeterminer => &actors::DETERMINERS,
-            Class::MentionQuantity => &actors::QUANTITY,
-            Class::PronounSingular => &actors::PRONOUNS_SINGULAR,
-            Class::PronounPlural => &actors::PRONOUNS_PLURAL,
-            Class::MentionOpener => &actors::OPENERS,
-            Class::NameParticle => &actors::NAME_PARTICLES,
-            Class::MentionLocative => &actors::LOCATIVE,
-            Class::Preposition => &events::PREPOSITIONS,
-            Class::Be => &events::BE,
-            Class::Reporting => &events::REPORTING,
-            Class::ObjectControl => &events::OBJECT_CONTROL,
-            Class::LightVerb => &events::LIGHT_VERBS,
-            Class::ClauseBoundary => &events::BOUNDARY,
-            Class::SkippedAdverb => &events::SKIPPED_ADVERBS,
-            Class::EventDeterminer => &events::DETERMINERS,
-            Class::EventLocative => &events::LOCATIVE,
-            Class::DatingBoundary => &dating::BOUNDARIES,
-            Class::DatingReporting => &dating::REPORTING,
-            Class::Negation => &status::NEGATION,
-            Class::Hypothetical => &status::HYPOTHETICAL,
-            Class::Future => &status::FUTURE,
-            Class::Intention => &status::INTENTION,
-            Class::PlannedMarker => &status::PLANNED_MARKERS,
-            Class::Aux => &status::AUX,
-            Class::Conditional => &status::CONDITIONAL,
-            Class::Denial => &status::DENIAL,
-            Class::ClauseStart => &status::CLAUSE_START,
-        }
-    }
-
     /// The words of every class, each with its class bit.
     pub fn words() -> impl Iterator<Item = (&'static str, u32)> {
-        Class::ALL.into_iter().flat_map(|c| c.list().words.iter().map(move |w| (*w, c.bit())))
+        Class::ALL.iter().flat_map(|&c| c.list().words.iter().map(move |w| (*w, c.bit())))
     }
 }
 
@@ -258,14 +216,11 @@ const fn length_bit(n: usize) -> u32 {
 mod tests {
     use super::*;
 
-    /// Each class names the list that carries its bit, and the bits leave
-    /// [`FILLED`] alone.
+    /// Each class names a list that was declared as that class.
     #[test]
     fn each_class_is_its_list() {
-        for (i, c) in Class::ALL.into_iter().enumerate() {
-            assert_eq!(c as usize, i, "Class::ALL is in declaration order");
+        for &c in Class::ALL {
             assert_eq!(c.list().class, c.bit(), "{c:?}");
-            assert_eq!(c.bit() & FILLED, 0);
         }
     }
 
@@ -284,7 +239,7 @@ mod tests {
         for t in &text.tokens {
             assert_ne!(t.classes & FILLED, 0, "{:?} is filled", t.norm);
             classed += usize::from(t.classes != FILLED);
-            for c in Class::ALL {
+            for &c in Class::ALL {
                 assert_eq!(c.list().has(t), c.list().contains(&t.norm), "{:?} in {c:?}", t.norm);
             }
         }
