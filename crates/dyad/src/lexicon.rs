@@ -1178,20 +1178,14 @@ impl Lexicon {
 
     /// Intern a token string.
     pub(crate) fn intern(&mut self, tok: &str) -> TokId {
-        match self.vocab.get_mut(tok) {
-            Some(w) if w.id != NO_ID => w.id,
-            found => {
-                let id = self.token_ids;
-                self.token_ids += 1;
-                match found {
-                    Some(w) => w.id = id,
-                    None => {
-                        self.vocab.insert(CompactString::from(tok), Word { id, classes: 0 });
-                    }
-                }
-                id
-            }
+        if let Some(id) = self.token_id(tok) {
+            return id;
         }
+        // A new word, or one so far only in the closed classes.
+        let id = self.token_ids;
+        self.token_ids += 1;
+        self.vocab.entry(CompactString::from(tok)).or_insert(Word { id: NO_ID, classes: 0 }).id = id;
+        id
     }
 
     /// Put the closed classes' words in the vocabulary, with their bits, so
