@@ -223,7 +223,7 @@ impl<'a> Coder<'a> {
                         if sources.is_empty() { (Side::Source, &targets, &mut sources) } else { (Side::Target, &sources, &mut targets) };
                     // Countries the sentence names in a prepositional phrase ("aid for
                     // flood relief in Pakistan") come before the document's.
-                    let in_pp = |m: &&actors::Mention| m.start > 0 && events::is_preposition(&text.tokens[m.start - 1].norm);
+                    let in_pp = |m: &&actors::Mention| m.start > 0 && events::is_preposition(&text.tokens[m.start - 1]);
                     let here: Vec<&str> =
                         mentions.iter().filter(in_pp).flat_map(|m| &m.actors).filter_map(|a| a.country.as_deref()).collect();
                     if let Some(a) = implied_actor(lex, &ctx, &here, &pattern.code, side, &known[0], f.start) {

@@ -18,7 +18,7 @@
 
 use crate::actors::{Actor, Mention};
 use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, Signature, TokId};
-use crate::text::{Text, TokenKind};
+use crate::text::{Text, Token, TokenKind};
 use crate::words::{Class, WordList};
 
 /// A trigger matched in a sentence, with the actors it relates.
@@ -81,9 +81,9 @@ pub(crate) const PREPOSITIONS: WordList = WordList::new(&[
     "without",
 ])
 .class(Class::Preposition);
-/// Is the word a preposition?
-pub fn is_preposition(w: &str) -> bool {
-    PREPOSITIONS.contains(w)
+/// Is the token a preposition?
+pub fn is_preposition(t: &Token) -> bool {
+    PREPOSITIONS.has(t)
 }
 
 pub(crate) const BE: WordList =
