@@ -582,8 +582,16 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
 }
 
 impl View<'_> {
+    /// The norms of tokens `start..end`, joined by spaces (one allocation).
     fn norm_range(&self, start: usize, end: usize) -> String {
-        (start..end).map(|k| self.norm(k)).collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity((start..end).map(|k| self.norm(k).len() + 1).sum());
+        for k in start..end {
+            if k > start {
+                out.push(' ');
+            }
+            out.push_str(self.norm(k));
+        }
+        out
     }
 }
 
@@ -966,11 +974,9 @@ fn finish_entity(actor: Actor, entity: usize, start: usize, end: usize) -> Menti
 
 /// Register a named person so later surnames, pronouns and titles find it.
 fn register(ctx: &mut DocContext, actor: &mut Actor, v: &View, name: Option<(usize, usize)>, title: Option<String>) {
-    let aliases: Vec<String> = match name {
-        Some((s, e)) => (s..e).map(|k| v.norm(k).to_string()).filter(|w| w.len() > 2 && !NAME_PARTICLES.contains(w.as_str())).collect(),
-        None => Vec::new(),
-    };
-    if aliases.is_empty() {
+    let Some((s, e)) = name else { return };
+    let alias = |k: &usize| v.norm(*k).len() > 2 && !NAME_PARTICLES.has(&v.text.tokens[*k]);
+    if !(s..e).any(|k| alias(&k)) {
         return;
     }
     // The same person named again: merge.
@@ -984,6 +990,7 @@ fn register(ctx: &mut DocContext, actor: &mut Actor, v: &View, name: Option<(usi
         return;
     }
     actor.entity = Some(ctx.entities.len());
+    let aliases = (s..e).filter(alias).map(|k| v.norm(k).to_string()).collect();
     ctx.entities.push(Entity { actor: actor.clone(), aliases, titles: title.into_iter().collect() });
 }
 
