@@ -303,8 +303,10 @@ fn code(
     Ok(if out.docs == 0 && out.skipped > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// A chunk, the coding threads' unit of work, holds at most this many documents...
-const CHUNK_DOCS: usize = 64;
+/// A chunk, the coding threads' unit of work, holds at most this many documents
+/// (coded stage by stage as one batch: 256 was faster than 64, 128, 512 and
+/// 1024, docs/performance.md, ninth round)...
+const CHUNK_DOCS: usize = 256;
 /// ...and takes no more once it holds this much text.
 const CHUNK_BYTES: usize = 1 << 20;
 /// Chunks in flight (read and not yet written) per coding thread.

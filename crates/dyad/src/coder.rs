@@ -68,7 +68,7 @@ impl<'a> Coder<'a> {
     /// mentions, then every document's triggers, then the events), so that each
     /// stage's code and the branch history it trains stay in the processor from
     /// one document to the next. Callers that have documents in batches (the
-    /// `dyad` command codes 64 at a time) should prefer it.
+    /// `dyad` command codes up to 256 at a time) should prefer it.
     pub fn code_batch(&self, docs: &[&Document]) -> Vec<(Vec<Event>, usize)> {
         let mut read: Vec<Read> = docs.iter().map(|doc| self.tokenise(doc)).collect();
         for r in &mut read {
