@@ -184,6 +184,7 @@ impl View<'_> {
         &self.text.tokens[i].norm
     }
     /// Is token `i` in `list`?
+    #[inline(always)]
     fn is(&self, i: usize, list: &WordList) -> bool {
         list.has(&self.text.tokens[i])
     }

@@ -290,6 +290,7 @@ impl Sent<'_> {
         &self.text.tokens[k].norm
     }
     /// Is token `k` in `list`?
+    #[inline(always)]
     fn is(&self, k: usize, list: &WordList) -> bool {
         list.has(&self.text.tokens[k])
     }

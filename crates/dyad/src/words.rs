@@ -67,13 +67,20 @@ impl WordList {
 
     /// Is token `t` one of the words? By its class bits when the list is a class
     /// and the token's classes were filled, by its norm otherwise.
-    #[inline]
+    #[inline(always)]
     pub fn has(&self, t: &Token) -> bool {
         if self.class != 0 && t.classes & FILLED != 0 {
             t.classes & self.class != 0
         } else {
-            self.contains(&t.norm)
+            self.contains_norm(t)
         }
+    }
+
+    /// [`WordList::has`] by the token's norm: out of line, so that the bit test
+    /// is all that is inlined where a stage asks.
+    #[inline(never)]
+    fn contains_norm(&self, t: &Token) -> bool {
+        self.contains(&t.norm)
     }
 
     /// Is `w` one of the words?
