@@ -13,7 +13,7 @@ use crate::lexicon::{form, Lexicon, Side, TokId, Whose};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
 use crate::status::{self, Status};
 use crate::text::{self, Text};
-use crate::time::{self, Anchors, Tense, TimeExpr};
+use crate::time::{self, Tense, TimeExpr};
 use crate::Document;
 use compact_str::CompactString;
 
@@ -150,7 +150,6 @@ impl<'a> Coder<'a> {
     /// The time expressions of every sentence with triggers, and the status of
     /// each trigger.
     fn read_times_and_status(&self, r: &mut Read) {
-        let anchors = self.lexicon.time_anchors.as_ref().unwrap_or_else(|| Anchors::builtin());
         let text = &r.text;
         (r.exprs, r.statuses) = r
             .found
@@ -162,7 +161,7 @@ impl<'a> Coder<'a> {
                 }
                 let body = text.sentences[si].body;
                 let statuses = found.iter().map(|f| status::status(text, body, f.head.min(f.start), &f.words)).collect();
-                (time::find_with(text, si, anchors), statuses)
+                (time::find_in(text, si, self.lexicon), statuses)
             })
             .unzip();
     }

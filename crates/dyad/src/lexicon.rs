@@ -491,8 +491,11 @@ pub struct Lexicon {
     verb_forms: Vec<Vec<(u32, u8)>>,
     irregular: HashMap<String, [Vec<String>; 4]>,
     pub codebook: Codebook,
-    /// Named events with dates, for anchored time expressions.
-    pub time_anchors: Option<crate::time::Anchors>,
+    /// Named events with dates, for anchored time expressions
+    /// (`data/time/anchors.txt`; the built-in ones when no file gave any).
+    /// Private: the vocabulary holds its words' time classes
+    /// ([`Lexicon::add_time_classes`]), so it is set once, while loading.
+    time_anchors: Option<crate::time::Anchors>,
     /// TABARI stems (dictionary words written without a trailing `_`): a text
     /// token the vocabulary does not know takes the id of its longest stem.
     stems: HashMap<String, TokId>,
@@ -1141,8 +1144,25 @@ impl Lexicon {
                 lex.codebook = Codebook::parse(text, path)?;
             }
         }
+        lex.add_time_classes();
         lex.index_patterns();
         Ok(lex)
+    }
+
+    /// The anchors of time expressions ([`crate::time::find_in`] reads them).
+    pub fn time_anchors(&self) -> &crate::time::Anchors {
+        self.time_anchors.as_ref().unwrap_or_else(|| crate::time::Anchors::builtin())
+    }
+
+    /// Put the time finder's words in the vocabulary with their classes
+    /// ([`words::TIME_SHIFT`]), as [`Lexicon::add_word_classes`] does for the
+    /// closed classes, once the anchors are known.
+    fn add_time_classes(&mut self) {
+        let anchors = self.time_anchors.as_ref().unwrap_or_else(|| crate::time::Anchors::builtin());
+        for (w, class) in anchors.word_classes() {
+            self.vocab.entry(CompactString::from(w)).or_insert(Word { id: NO_ID, classes: 0 }).classes |=
+                u32::from(class) << words::TIME_SHIFT;
+        }
     }
 
     /// The `file:line` string of a rule.

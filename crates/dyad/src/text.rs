@@ -45,8 +45,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// First character is an uppercase letter in the original text.
     pub cap: bool,
-    /// The closed-class lists the norm is in, as [`crate::words::Class`] bits:
-    /// 0 from the tokeniser, filled by the lexicon's lookup of the token
+    /// The closed-class lists the norm is in, as [`crate::words::Class`] bits,
+    /// and its time classes ([`crate::words::TIME_SHIFT`]): 0 from the
+    /// tokeniser, filled by the lexicon's lookup of the token
     /// ([`crate::lexicon::Lexicon::token_ids`]). Held where the token's layout
     /// had room (it is no larger for it).
     pub classes: u32,

@@ -46,7 +46,9 @@ use jiff::civil::{Date, Weekday};
 use jiff::Span;
 
 use crate::error::LexiconError;
+use crate::lexicon::Lexicon;
 use crate::text::{Text, Token, TokenKind};
+use crate::words::{FILLED, TIME_SHIFT};
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -789,7 +791,8 @@ struct AnchorEntry {
 
 /// The named events of `data/time/anchors.txt` ("2016 election | 2016-11-08 |
 /// 2016-11-08"), compiled for token matching. It also carries the hashed table
-/// of the words the finder looks at, so that a token costs one lookup.
+/// of the words the finder looks at, so that a token costs one lookup (none in
+/// a text a lexicon has looked up, whose tokens carry their classes: [`find_in`]).
 #[derive(Clone, Debug)]
 pub struct Anchors {
     /// Sorted by first token.
@@ -883,6 +886,13 @@ impl Anchors {
     /// No phrases at all?
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Every word the finder classes, with its class bits, for a lexicon's
+    /// vocabulary to hand them to each token it looks up
+    /// ([`crate::words::TIME_SHIFT`]).
+    pub(crate) fn word_classes(&self) -> impl Iterator<Item = (&str, u8)> {
+        self.table.words.iter().map(|(w, class, _)| (w.as_str(), *class))
     }
 
     /// Entries whose first token is `w`.
@@ -1309,6 +1319,8 @@ const HEAD: u8 = 1;
 const PREFIX: u8 = 2;
 /// The first word of an anchor phrase.
 const ANCHOR: u8 = 4;
+// The classes fit the three bits a token holds them in (`words::TIME_SHIFT`).
+const _: () = assert!((HEAD | PREFIX | ANCHOR) & !7 == 0);
 
 /// A fast hash for short words: the first and the last eight bytes and the
 /// length, mixed by one multiplication (collisions only cost a comparison).
@@ -1447,13 +1459,24 @@ pub fn find(text: &Text, sentence: usize) -> Vec<TimeExpr> {
 
 /// [`find`] with a given anchor lexicon.
 pub fn find_with(text: &Text, sentence: usize, anchors: &Anchors) -> Vec<TimeExpr> {
+    find_classed(text, sentence, anchors, false)
+}
+
+/// [`find`] with the anchors of `lex`, in a text whose tokens `lex` has looked
+/// up ([`Lexicon::token_ids`]): each token's time classes are read off it
+/// rather than looked up again.
+pub fn find_in(text: &Text, sentence: usize, lex: &Lexicon) -> Vec<TimeExpr> {
+    find_classed(text, sentence, lex.time_anchors(), true)
+}
+
+fn find_classed(text: &Text, sentence: usize, anchors: &Anchors, looked_up: bool) -> Vec<TimeExpr> {
     let mut out = Vec::new();
     let Some(s) = text.sentences.get(sentence) else {
         return out;
     };
     let hi = s.tokens.end.min(text.tokens.len());
     let lo = s.tokens.start.min(hi);
-    let mut cx = Cx { toks: &text.tokens, lo, hi, anchors, classes: [0; CLASS_CACHE] };
+    let mut cx = Cx { toks: &text.tokens, lo, hi, anchors, looked_up, classes: [0; CLASS_CACHE] };
     for k in lo..hi.min(lo + CLASS_CACHE) {
         cx.classes[k - lo] = cx.compute_class(k) | CACHED;
     }
@@ -1520,6 +1543,8 @@ struct Cx<'a> {
     lo: usize,
     hi: usize,
     anchors: &'a Anchors,
+    /// The tokens carry their time classes (see [`find_in`]).
+    looked_up: bool,
     classes: [u8; CLASS_CACHE],
 }
 
@@ -1554,12 +1579,23 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The word table's classes of a token: off the token when its lexicon
+    /// lookup left them there, from the table otherwise.
+    #[inline]
+    fn table_class(&self, t: &Token) -> u8 {
+        if self.looked_up && t.classes & FILLED != 0 {
+            (t.classes >> TIME_SHIFT & 7) as u8
+        } else {
+            self.anchors.table.get(&t.norm)
+        }
+    }
+
     fn compute_class(&self, k: usize) -> u8 {
         let Some(t) = self.t(k) else { return 0 };
         match t.kind {
-            TokenKind::Number => HEAD | (self.anchors.table.get(&t.norm) & ANCHOR),
+            TokenKind::Number => HEAD | (self.table_class(t) & ANCHOR),
             TokenKind::Word => {
-                let c = self.anchors.table.get(&t.norm);
+                let c = self.table_class(t);
                 if c & (ANCHOR | HEAD) != 0 || compound_head(&t.norm) {
                     c | HEAD
                 } else {
@@ -1575,7 +1611,7 @@ impl<'a> Cx<'a> {
     fn class_without_anchor(&self, k: usize) -> u8 {
         match self.t(k) {
             Some(t) if t.kind == TokenKind::Word => {
-                let c = self.anchors.table.get(&t.norm) & !ANCHOR;
+                let c = self.table_class(t) & !ANCHOR;
                 if c & HEAD == 0 && compound_head(&t.norm) {
                     c | HEAD
                 } else {
@@ -2521,6 +2557,42 @@ mod tests {
         for w in ["well-known", "x-ray", "ceasefire", "day-", "seventeenth-day", "anti-war", "mid"] {
             assert!(!compound_head(w), "{w}");
         }
+    }
+
+    /// The time classes a lexicon's lookup leaves on the tokens give the same
+    /// expressions as looking each token up in the anchors' table, in every
+    /// sentence of the expectations below (which need all three classes).
+    #[test]
+    fn classes_from_the_lexicon_lookup_find_what_the_table_finds() {
+        let lex = &Lexicon::builtin().expect("built-in lexicon loads");
+        let mut found = 0;
+        for (sentence, ..) in ROWS {
+            let mut t = analyse(sentence);
+            lex.token_ids(&mut t, sentence);
+            for si in 0..t.sentences.len() {
+                let by_table = find_with(&t, si, Anchors::builtin());
+                assert_eq!(find_in(&t, si, lex), by_table, "{sentence}");
+                found += by_table.len();
+            }
+        }
+        assert!(found > ROWS.len() / 2, "the expectations hold expressions: {found}");
+    }
+
+    /// A lexicon's own anchors are the ones its tokens are classed by: an event
+    /// only its anchor file names dates text coded with it, and not with the
+    /// built-in lexicon.
+    #[test]
+    fn a_lexicon_with_its_own_anchors_classes_their_words() {
+        let anchors = "Zorblax summit | 2019-03-01 | 2019-03-02\n";
+        let own = Lexicon::from_texts([(ANCHORS_FILE.to_string(), anchors.to_string())].into_iter()).expect("lexicon loads");
+        let sentence = "They met again a week after the Zorblax summit.";
+        let offsets = |lex: &Lexicon| {
+            let mut t = analyse(sentence);
+            lex.token_ids(&mut t, sentence);
+            find_in(&t, 0, lex).into_iter().filter(|e| matches!(e.value, TimeValue::Anchor { .. })).count()
+        };
+        assert_eq!(offsets(&own), 1);
+        assert_eq!(offsets(&Lexicon::builtin().expect("built-in lexicon loads")), 0);
     }
 
     /// All expressions of all sentences of `text`.

@@ -109,6 +109,13 @@ impl WordList {
 /// (a token that is in no class still has this bit).
 pub const FILLED: u32 = 1 << 31;
 
+/// The time finder's classes of a word ([`crate::time`]: a head word of a time
+/// expression, a prefix, the first word of an anchor phrase) are three bits of
+/// [`crate::text::Token::classes`] from this one up, filled by the same lookup
+/// from the lexicon's anchors, so that the finder reads them rather than looking
+/// each token of a sentence up again.
+pub const TIME_SHIFT: u32 = 27;
+
 /// Declares [`Class`] from one table, so that the variants, [`Class::ALL`] and
 /// [`Class::list`] cannot disagree.
 macro_rules! classes {
@@ -164,8 +171,8 @@ classes! {
     ClauseStart => status::CLAUSE_START,
 }
 
-// Each class is a bit of a token's `u32` classes, below `FILLED`.
-const _: () = assert!(Class::ALL.len() <= 31);
+// Each class is a bit of a token's `u32` classes, below the time classes and `FILLED`.
+const _: () = assert!(Class::ALL.len() <= TIME_SHIFT as usize);
 
 impl Class {
     pub const fn bit(self) -> u32 {
