@@ -1184,7 +1184,12 @@ fn list_continues(v: &View, k: usize) -> bool {
 /// Resolve the lexicon hits of every sentence once, to rank the countries the
 /// document is about, most named first (a dateline's seat counts double).
 pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<CompactString> {
-    let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    // A document names a few countries: counted in a list, not a hash map.
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    let mut count = |c: u32, weight: usize| match counts.iter_mut().find(|(x, _)| *x == c) {
+        Some((_, n)) => *n += weight,
+        None => counts.push((c, weight)),
+    };
     for s in &text.sentences {
         let mut k = s.tokens.start;
         while k < s.tokens.end {
@@ -1192,13 +1197,13 @@ pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<CompactS
                 let weight = if k < s.body { 2 } else { 1 };
                 for h in hits {
                     if let Entry::Country(c) | Entry::Adjective(c) | Entry::Seat(c) = h.entry {
-                        *counts.entry(c).or_default() += weight;
+                        count(c, weight);
                         break;
                     }
                     if let Entry::Person(p) = h.entry {
                         let code = &lex.people[p as usize].terms[0].code;
                         if let Some(c) = code.get(..3).and_then(|iso| lex.country_by_iso(iso)) {
-                            *counts.entry(c).or_default() += 1;
+                            count(c, 1);
                         }
                         break;
                     }
@@ -1209,9 +1214,8 @@ pub fn countries(lex: &Lexicon, text: &Text, phrases: &[Phrase]) -> Vec<CompactS
             }
         }
     }
-    let mut ranked: Vec<(u32, usize)> = counts.into_iter().collect();
-    ranked.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
-    ranked.into_iter().map(|(c, _)| CompactString::from(lex.countries[c as usize].iso.as_str())).collect()
+    counts.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+    counts.into_iter().map(|(c, _)| CompactString::from(lex.countries[c as usize].iso.as_str())).collect()
 }
 
 #[cfg(test)]
