@@ -9,11 +9,15 @@ pairs B was the faster, which drift cannot fake.
 
 Usage: scripts/alternate.py A B PAIRS ARGS...
   e.g. scripts/alternate.py /tmp/dyad.before target/release-lto/dyad 20 code --jobs 1 corpus.jsonl
+A and B are split into words as a shell would, so that they can be one binary
+run two ways (the scaling on two cores, B/A the inverse of the speed-up):
+       scripts/alternate.py "dyad code --jobs 1" "dyad code --jobs 2" 12 corpus.jsonl
 
 Each run's standard output and error are discarded; a run that fails stops the
 comparison with its exit code.
 """
 
+import shlex
 import statistics
 import subprocess
 import sys
@@ -25,12 +29,23 @@ def main() -> int:
         print(__doc__.split("\n\n")[2], file=sys.stderr)
         return 2
     a, b, pairs, args = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+    if a == b:
+        print("alternate: A and B are the same command", file=sys.stderr)
+        return 2
+    try:
+        command = {a: shlex.split(a), b: shlex.split(b)}
+    except ValueError as e:
+        print(f"alternate: cannot split the commands into words: {e}", file=sys.stderr)
+        return 2
+    if not command[a] or not command[b]:
+        print("alternate: A or B is empty", file=sys.stderr)
+        return 2
     times = {a: [], b: []}
     for i in range(pairs):
         for exe in (a, b) if i % 2 == 0 else (b, a):
             start = time.perf_counter()
             try:
-                done = subprocess.run([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                done = subprocess.run([*command[exe], *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             except OSError as e:
                 print(f"alternate: cannot run {exe}: {e}", file=sys.stderr)
                 return 1

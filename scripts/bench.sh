@@ -12,10 +12,11 @@
 #             tokens and sentences, nothing else
 #   load      dyad code on a one-line input (the lexicon load, all but alone)
 # and prints sentences/s per core, the scaling factor, the share of the floor's
-# speed, the load times and the peak memory (/usr/bin/time -v) of the builtin and
-# phoenix runs.
+# speed (both also timed in alternation, scripts/alternate.py), the load times and
+# the peak memory (/usr/bin/time -v) of the builtin, phoenix and jobs 2 runs.
 #
-# Usage: scripts/bench.sh            (BENCH_RUNS=N for N timed runs each; 5)
+# Usage: scripts/bench.sh            (BENCH_RUNS=N for N timed runs each, 5;
+#                                     BENCH_PAIRS=N for N pairs in alternation, 8)
 # Without ../shared there is no corpus: the script says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,6 +106,15 @@ hyperfine -N --warmup 2 --runs $((RUNS * 2)) --export-json "$TMP/load.json" \
     -n load-builtin "$DYAD code --jobs 1 $ONE" \
     -n load-phoenix "$DYAD code --jobs 1 $PHX_ARGS $ONE"
 
+# The two ratios again, in alternation (scripts/alternate.py): hyperfine runs
+# each command's runs one after the other, so a drift of the machine's speed
+# between them moves the scaling and the share of the floor; pairs run in turn,
+# the order swapped every pair, do not see it.
+PAIRS=${BENCH_PAIRS:-8}
+echo "bench: the scaling and the floor's share in alternation, $PAIRS pairs each"
+ALT_SCALING=$(scripts/alternate.py "$DYAD code --jobs 1" "$DYAD code --jobs 2" "$PAIRS" "$CORPUS")
+ALT_FLOOR=$(scripts/alternate.py "$TOKENISE" "$DYAD code --jobs 1" "$PAIRS" "$CORPUS")
+
 # Peak memory (maximum resident set size) of a whole run.
 peak_kb() {
     /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): *//p'
@@ -115,11 +125,23 @@ RSS_BUILTIN=$(peak_kb $DYAD code --jobs 1 "$CORPUS")
 RSS_PHOENIX=$(peak_kb $DYAD code --jobs 1 $PHX_ARGS "$CORPUS")
 RSS_JOBS2=$(peak_kb $DYAD code --jobs 2 "$CORPUS")
 
-python3 - "$TMP/runs.json" "$TMP/load.json" "$SENTENCES" "$RSS_BUILTIN" "$RSS_PHOENIX" "$RSS_JOBS2" <<'EOF'
-import json, sys
+python3 - "$TMP/runs.json" "$TMP/load.json" "$SENTENCES" "$RSS_BUILTIN" "$RSS_PHOENIX" "$RSS_JOBS2" \
+    "$PAIRS" "$ALT_SCALING" "$ALT_FLOOR" <<'EOF'
+import json, re, sys
 
 runs, load, sentences = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rss = {"builtin": sys.argv[4], "phoenix": sys.argv[5], "jobs2": sys.argv[6]}
+pairs = sys.argv[7]
+
+def alternation(report):
+    """The median per-pair ratio (B's time over A's), from alternate.py."""
+    m = re.search(r"median ([0-9.]+),", report)
+    if not m:
+        sys.exit(f"bench: cannot read the ratio from scripts/alternate.py: {report!r}")
+    return float(m.group(1))
+
+scaling = alternation(sys.argv[8])
+floor = alternation(sys.argv[9])
 t = {r["command"]: r for f in (runs, load) for r in json.load(open(f))["results"]}
 mean = {k: r["mean"] for k, r in t.items()}
 best = {k: r["min"] for k, r in t.items()}
@@ -142,6 +164,7 @@ for name, cores, what in [
 print(f"  scaling, --jobs 2 over --jobs 1: {mean['builtin'] / mean['jobs2']:.2f}x (best runs {best['builtin'] / best['jobs2']:.2f}x)")
 print(f"  builtin at {mean['floor'] / mean['builtin']:.1%} of the floor's speed ({mean['builtin'] / mean['floor']:.1f}x its time); "
       f"phoenix at {mean['floor'] / mean['phoenix']:.1%} ({mean['phoenix'] / mean['floor']:.1f}x)")
+print(f"  in alternation ({pairs} pairs each, median ratio): scaling {1 / scaling:.2f}x; builtin {floor:.1f}x the floor's time")
 print(f"  lexicon load (dyad code on one document): built-in {mean['load-builtin'] * 1000:.0f} ms, "
       f"Phoenix {mean['load-phoenix'] * 1000:.0f} ms")
 for name in ("builtin", "phoenix"):

@@ -247,13 +247,14 @@ pub(crate) fn jobs(requested: Option<usize>) -> usize {
 /// `dyad code`: every input's documents coded, their events written as JSONL in
 /// input order.
 ///
-/// With `jobs` = 1, this thread reads, codes and writes one document at a time.
-/// With more, it reads the documents in chunks (at most [`CHUNK_DOCS`] documents
-/// or [`CHUNK_BYTES`] of text) and hands them to `jobs` coding threads, which
-/// also format the events as JSONL, and writes the chunks back in input order as
-/// they come in (the approach of `dyad ingest`). At most [`CHUNKS_PER_JOB`]
-/// chunks a thread are read and not yet written, so a JSONL input of any size
-/// streams in bounded memory. The output is byte for byte the same either way.
+/// The documents are read in chunks (at most [`CHUNK_DOCS`] documents or
+/// [`CHUNK_BYTES`] of text), each coded as one batch. With `jobs` = 1, this
+/// thread reads, codes and writes one chunk at a time. With more, it hands the
+/// chunks to `jobs` coding threads, which also format the events as JSONL, and
+/// writes the chunks back in input order as they come in (the approach of `dyad
+/// ingest`). At most [`CHUNKS_PER_JOB`] chunks a thread are read and not yet
+/// written, so a JSONL input of any size streams in bounded memory. The output is
+/// byte for byte the same either way.
 fn code(
     inputs: &[PathBuf],
     published: Option<jiff::civil::Date>,
