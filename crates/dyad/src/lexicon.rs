@@ -1158,10 +1158,9 @@ impl Lexicon {
     /// ([`words::TIME_SHIFT`]), as [`Lexicon::add_word_classes`] does for the
     /// closed classes, once the anchors are known.
     fn add_time_classes(&mut self) {
-        let anchors = self.time_anchors.as_ref().unwrap_or_else(|| crate::time::Anchors::builtin());
-        for (w, class) in anchors.word_classes() {
-            self.vocab.entry(CompactString::from(w)).or_insert(Word { id: NO_ID, classes: 0 }).classes |=
-                u32::from(class) << words::TIME_SHIFT;
+        let classes: Vec<(CompactString, u8)> = self.time_anchors().word_classes().map(|(w, c)| (w.into(), c)).collect();
+        for (w, class) in classes {
+            self.vocab.entry(w).or_insert(Word { id: NO_ID, classes: 0 }).classes |= u32::from(class) << words::TIME_SHIFT;
         }
     }
 

@@ -1319,8 +1319,10 @@ const HEAD: u8 = 1;
 const PREFIX: u8 = 2;
 /// The first word of an anchor phrase.
 const ANCHOR: u8 = 4;
-// The classes fit the three bits a token holds them in (`words::TIME_SHIFT`).
-const _: () = assert!((HEAD | PREFIX | ANCHOR) & !7 == 0);
+/// Every class bit: they fit the three bits a token holds them in
+/// (`words::TIME_SHIFT`).
+const CLASSES: u8 = HEAD | PREFIX | ANCHOR;
+const _: () = assert!(CLASSES & !7 == 0);
 
 /// A fast hash for short words: the first and the last eight bytes and the
 /// length, mixed by one multiplication (collisions only cost a comparison).
@@ -1584,7 +1586,7 @@ impl<'a> Cx<'a> {
     #[inline]
     fn table_class(&self, t: &Token) -> u8 {
         if self.looked_up && t.classes & FILLED != 0 {
-            (t.classes >> TIME_SHIFT & 7) as u8
+            (t.classes >> TIME_SHIFT) as u8 & CLASSES
         } else {
             self.anchors.table.get(&t.norm)
         }
