@@ -28,33 +28,30 @@ def main() -> int:
     if len(sys.argv) < 5 or not sys.argv[3].isdigit() or int(sys.argv[3]) < 1:
         print(__doc__.split("\n\n")[2], file=sys.stderr)
         return 2
-    a, b, pairs, args = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-    if a == b:
-        print("alternate: A and B are the same command", file=sys.stderr)
-        return 2
+    names, pairs, args = sys.argv[1:3], int(sys.argv[3]), sys.argv[4:]
     try:
-        command = {a: shlex.split(a), b: shlex.split(b)}
+        commands = [shlex.split(name) for name in names]
     except ValueError as e:
         print(f"alternate: cannot split the commands into words: {e}", file=sys.stderr)
         return 2
-    if not command[a] or not command[b]:
+    if not all(commands):
         print("alternate: A or B is empty", file=sys.stderr)
         return 2
-    times = {a: [], b: []}
+    times = [[], []]
     for i in range(pairs):
-        for exe in (a, b) if i % 2 == 0 else (b, a):
+        for k in (0, 1) if i % 2 == 0 else (1, 0):
             start = time.perf_counter()
             try:
-                done = subprocess.run([*command[exe], *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                done = subprocess.run([*commands[k], *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             except OSError as e:
-                print(f"alternate: cannot run {exe}: {e}", file=sys.stderr)
+                print(f"alternate: cannot run {names[k]}: {e}", file=sys.stderr)
                 return 1
             if done.returncode != 0:
-                print(f"alternate: {exe} {' '.join(args)} exited with {done.returncode}", file=sys.stderr)
+                print(f"alternate: {names[k]} {' '.join(args)} exited with {done.returncode}", file=sys.stderr)
                 return 1
-            times[exe].append(time.perf_counter() - start)
-    ratios = [tb / ta for ta, tb in zip(times[a], times[b])]
-    print(f"A {statistics.median(times[a]):.3f} s, B {statistics.median(times[b]):.3f} s (medians of {pairs} runs each)")
+            times[k].append(time.perf_counter() - start)
+    ratios = [tb / ta for ta, tb in zip(*times)]
+    print(f"A {statistics.median(times[0]):.3f} s, B {statistics.median(times[1]):.3f} s (medians of {pairs} runs each)")
     print(f"B/A per pair: median {statistics.median(ratios):.4f}, mean {statistics.mean(ratios):.4f}; "
           f"B faster in {sum(r < 1 for r in ratios)} of {pairs} pairs")
     return 0
