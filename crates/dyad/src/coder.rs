@@ -16,6 +16,7 @@ use crate::text::{self, Text};
 use crate::time::{self, Tense, TimeExpr};
 use crate::Document;
 use compact_str::CompactString;
+use std::borrow::Cow;
 
 /// The code of a blocking pattern: it claims its words so that no other trigger
 /// fires on them ("spoke to reporters" is not a phone call), and codes nothing.
@@ -182,6 +183,8 @@ impl<'a> Coder<'a> {
             if found.is_empty() {
                 continue;
             }
+            // The actors of a trigger's role: those of the mention that fills it.
+            let of = |m: Option<usize>| m.map_or(&[][..], |m| mentions[m].actors.as_slice());
             let triggers: Vec<Trigger> = found
                 .iter()
                 .zip(&statuses)
@@ -190,11 +193,11 @@ impl<'a> Coder<'a> {
                     end: f.end,
                     tense: tense(lex, &ids, &text, f, st),
                     root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
-                    actors: f.sources.iter().chain(&f.targets).map(|a| a.name.clone()).collect(),
+                    actors: of(f.source).iter().chain(of(f.target)).map(|a| a.name.clone()).collect(),
                 })
                 .collect();
             let mut n = 0;
-            let mut previous: Option<(Vec<Actor>, Vec<Actor>)> = None;
+            let mut previous: Option<Roles> = None;
             for ((f, trigger), mut status) in found.into_iter().zip(&triggers).zip(statuses) {
                 let pattern = &lex.patterns[f.pattern as usize];
                 let when = dater.date(si, &exprs, trigger, &triggers);
@@ -205,7 +208,7 @@ impl<'a> Coder<'a> {
                         status = Status::Planned;
                     }
                 }
-                let (mut sources, mut targets) = (f.sources, f.targets);
+                let (mut sources, mut targets) = (Cow::Borrowed(of(f.source)), Cow::Borrowed(of(f.target)));
                 // "he spoke with Trump ... to offer his congratulations": an event
                 // without a target, by the same source as the event before it in the
                 // sentence, is directed at the same target.
@@ -226,7 +229,7 @@ impl<'a> Coder<'a> {
                     let here: Vec<&str> =
                         mentions.iter().filter(in_pp).flat_map(|m| &m.actors).filter_map(|a| a.country.as_deref()).collect();
                     if let Some(a) = implied_actor(lex, &ctx, &here, &pattern.code, side, &known[0], f.start) {
-                        missing.push(a);
+                        missing.to_mut().push(a);
                     }
                 }
                 let pairs = pairs(&sources, &targets, self.partial);
@@ -419,6 +422,10 @@ struct Pending {
     source: Option<Actor>,
     target: Option<Actor>,
 }
+
+/// The actors of a trigger's source and target: borrowed from the mentions that
+/// fill them, owned only where the coder supplies one (an implied actor).
+type Roles<'m> = (Cow<'m, [Actor]>, Cow<'m, [Actor]>);
 
 /// One (source, target) pair per combination of coordinated actors; a coordinated
 /// source with no target acts towards each of its other members.

@@ -16,7 +16,7 @@
 //! This module finds (trigger, source, target) triples; turning them into event
 //! records with codes, labels and dates is [`crate::coder`]'s job.
 
-use crate::actors::{Actor, Mention};
+use crate::actors::Mention;
 use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, Signature, TokId};
 use crate::text::{Text, Token, TokenKind};
 use crate::words::{Class, WordList};
@@ -35,8 +35,11 @@ pub struct Found {
     /// for an event noun the verb it is the object of ("will launch the
     /// exercise").
     pub head: usize,
-    pub sources: Vec<Actor>,
-    pub targets: Vec<Actor>,
+    /// The mentions (indices into the sentence's) whose actors are its source
+    /// and its target: a trigger relates what the sentence names, so it points
+    /// at the mentions rather than copying their actors.
+    pub source: Option<usize>,
+    pub target: Option<usize>,
     pub passive: bool,
 }
 
@@ -438,20 +441,14 @@ fn find(
         }
         let pattern = &lex.patterns[p as usize];
         let passive = pattern.verbal && is_passive(sent, m.verb);
-        let (sources, targets) = roles(sent, pattern, &m, passive);
+        let (source, target) = roles(sent, pattern, &m, passive);
         let head = if pattern.verbal { m.verb } else { governing_verb(sent, m.start).unwrap_or(m.start) };
         let continued = m.target.and_then(|t| continuation(sent, t));
-        let found = Found { pattern: p, start: m.start, end: m.end, words: m.words, head, sources, targets, passive };
+        let found = Found { pattern: p, start: m.start, end: m.end, words: m.words, head, source, target, passive };
         // "a trip to the APEC forum in Peru, followed by the G20 event in Rio": the
         // same event again, towards the next target, told by the linking words.
         if let Some((words, next)) = continued {
-            let again = Found {
-                start: words[0],
-                end: words[words.len() - 1] + 1,
-                words,
-                targets: sent.mentions[next].actors.clone(),
-                ..found.clone()
-            };
+            let again = Found { start: words[0], end: words[words.len() - 1] + 1, words, target: Some(next), ..found.clone() };
             out.push(again);
         }
         out.push(found);
@@ -825,14 +822,8 @@ fn is_passive(s: &Sent, k: usize) -> bool {
     false
 }
 
-fn actors(s: &Sent, m: Option<usize>) -> Vec<Actor> {
-    m.map(|m| s.mentions[m].actors.clone()).unwrap_or_default()
-}
-
-/// Decide source and target of a match.
-fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Actor>) {
-    let explicit_source = m.source.map(|x| actors(s, Some(x)));
-    let target = actors(s, m.target);
+/// Decide source and target of a match: the mentions that fill them.
+fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Option<usize>, Option<usize>) {
     if p.verbal {
         // A trigger that begins inside an actor mention ("a suicide car bomber
         // struck ...") has that mention as its subject.
@@ -848,24 +839,24 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
         if p.items.contains(&Item::Compound) {
             // "Israel and Syria met": the members act on each other (the coder
             // pairs them both ways).
-            return (explicit_source.unwrap_or_default(), Vec::new());
+            return (m.source, None);
         }
         if m.source.is_some() && !p.items.contains(&Item::Target) {
             // "received a call from +": the subject is on the receiving end.
-            return (explicit_source.unwrap_or_default(), actors(s, subject));
+            return (m.source, subject);
         }
         if passive {
             // The subject undergoes the action; "by X" does it.
             let agent = by_agent(s, m.end.max(m.after));
-            return (explicit_source.unwrap_or(agent), actors(s, subject));
+            return (m.source.or(agent), subject);
         }
-        let target = if m.target.is_some() && m.target == subject { Vec::new() } else { target };
-        return (explicit_source.unwrap_or_else(|| actors(s, subject)), target);
+        let target = if m.target.is_some() && m.target == subject { None } else { m.target };
+        return (m.source.or(subject), target);
     }
     // Nominal trigger: the actor right before it ("a Syrian government airstrike"),
     // or the subject of a light verb ("carried out attacks").
-    if let Some(src) = explicit_source {
-        return (src, target);
+    if m.source.is_some() {
+        return (m.source, m.target);
     }
     let mut k = m.start;
     let mut skipped = 0;
@@ -877,7 +868,7 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
                 break;
             }
             if mention.end == j + 1 && !s.norm(j).eq("'s") {
-                return (mention.actors.clone(), target);
+                return (Some(mi), m.target);
             }
             break;
         }
@@ -891,12 +882,12 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Vec<Actor>, Vec<Ac
         if s.is(j, &LIGHT_VERBS) {
             let subj = subject(s, j);
             if subj.is_some() && subj != m.target {
-                return (actors(s, subj), target);
+                return (subj, m.target);
             }
         }
         break;
     }
-    (Vec::new(), target)
+    (None, m.target)
 }
 
 /// "Warmly felicitating Modi, Sri Lankan President Sirisena noted ...": a clause
@@ -950,18 +941,18 @@ fn governing_verb(s: &Sent, start: usize) -> Option<usize> {
 }
 
 /// The mention after "by" following a passive verb.
-fn by_agent(s: &Sent, from: usize) -> Vec<Actor> {
+fn by_agent(s: &Sent, from: usize) -> Option<usize> {
     let mut k = from;
     while k < s.end && k < from + 6 {
         if s.norm(k) == "by" {
-            return actors(s, mention_ahead(s, k + 1, 5));
+            return mention_ahead(s, k + 1, 5);
         }
         if s.is(k, &BOUNDARY) {
             break;
         }
         k += 1;
     }
-    Vec::new()
+    None
 }
 
 /// The subject of the clause whose verb starts at token `v`.
