@@ -850,7 +850,7 @@ fn roles(s: &Sent, p: &Pattern, m: &Match, passive: bool) -> (Option<usize>, Opt
             let agent = by_agent(s, m.end.max(m.after));
             return (m.source.or(agent), subject);
         }
-        let target = if m.target.is_some() && m.target == subject { None } else { m.target };
+        let target = m.target.filter(|&t| subject != Some(t));
         return (m.source.or(subject), target);
     }
     // Nominal trigger: the actor right before it ("a Syrian government airstrike"),
