@@ -21,7 +21,7 @@ use crate::lexicon::{form, Item, Lexicon, Pattern, PatternShape, SentenceKey, Si
 use crate::text::{Text, Token, TokenKind};
 use crate::words::{Class, WordList};
 
-/// A trigger matched in a sentence, with the actors it relates.
+/// A trigger matched in a sentence, with the mentions it relates.
 #[derive(Clone, Debug)]
 pub struct Found {
     /// Index of the pattern in [`Lexicon::patterns`].
@@ -448,8 +448,8 @@ fn find(
         // "a trip to the APEC forum in Peru, followed by the G20 event in Rio": the
         // same event again, towards the next target, told by the linking words.
         if let Some((words, next)) = continued {
-            let again = Found { start: words[0], end: words[words.len() - 1] + 1, words, target: Some(next), ..found.clone() };
-            out.push(again);
+            let (start, end) = (words[0], words[words.len() - 1] + 1);
+            out.push(Found { pattern: p, start, end, words, head, source, target: Some(next), passive });
         }
         out.push(found);
     }
