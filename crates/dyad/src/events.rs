@@ -448,8 +448,9 @@ fn find(
         // "a trip to the APEC forum in Peru, followed by the G20 event in Rio": the
         // same event again, towards the next target, told by the linking words.
         if let Some((words, next)) = continued {
+            // Every field but `words` is `Copy`: `found` is copied, not cloned.
             let (start, end) = (words[0], words[words.len() - 1] + 1);
-            out.push(Found { pattern: p, start, end, words, head, source, target: Some(next), passive });
+            out.push(Found { start, end, words, target: Some(next), ..found });
         }
         out.push(found);
     }
