@@ -193,7 +193,7 @@ impl<'a> Coder<'a> {
                     end: f.end,
                     tense: tense(lex, &ids, &text, f, st),
                     root: crate::codebook::root(&lex.patterns[f.pattern as usize].code),
-                    actors: of(f.source).iter().chain(of(f.target)).map(|a| a.name.clone()).collect(),
+                    roles: [of(f.source), of(f.target)],
                 })
                 .collect();
             let mut n = 0;
@@ -232,47 +232,23 @@ impl<'a> Coder<'a> {
                         missing.to_mut().push(a);
                     }
                 }
-                let pairs = pairs(&sources, &targets, self.partial);
-                // Paired codes (TABARI/PETRARCH `[032:033]`): also the event the
-                // other way round; members of a compound that act on each other
-                // take the first code forwards and the second backwards.
-                let mut directed: Vec<(&str, Option<&Actor>, Option<&Actor>)> = Vec::new();
-                match (&pattern.reverse, symmetric) {
-                    (Some(r), true) => {
-                        for (i, a) in sources.iter().enumerate() {
-                            for b in &sources[i + 1..] {
-                                directed.push((&pattern.code, Some(a), Some(b)));
-                                directed.push((r, Some(b), Some(a)));
-                            }
-                        }
-                        directed.retain(|d| d.0 != BLOCK);
-                    }
-                    _ => {
-                        for (src, tgt) in pairs {
-                            if pattern.code != BLOCK {
-                                directed.push((&pattern.code, src, tgt));
-                            }
-                            if let (Some(r), false) = (&pattern.reverse, symmetric) {
-                                directed.push((r, tgt, src));
-                            }
-                        }
-                    }
-                }
-                for (code, src, tgt) in directed {
+                // Each event the trigger makes, in order: paired codes (TABARI/PETRARCH
+                // `[032:033]`) also make the event the other way round.
+                let mut emit = |code: &str, src: Option<&Actor>, tgt: Option<&Actor>| {
                     if let (Some(a), Some(b)) = (src, tgt) {
                         if same_actor(a, b) {
-                            continue;
+                            return;
                         }
                     }
                     if src.is_none() && tgt.is_none() {
-                        continue;
+                        return;
                     }
                     // A TABARI/PETRARCH dictionary may use codes outside CAMEO
                     // ("903"): the event carries its code, without a label.
                     let (label, quad_class, goldstein) = match self.codebook.resolve_loose(code) {
                         Some(info) => (CompactString::from(info.label.as_str()), info.quad_class, info.goldstein),
                         None if pattern.target_anywhere => (CompactString::default(), 0, 0.0),
-                        None => continue,
+                        None => return,
                     };
                     let s = &text.sentences[si];
                     let event = Event {
@@ -299,6 +275,31 @@ impl<'a> Coder<'a> {
                     };
                     out.push(Pending { event, when: when.clone(), tense: trigger.tense, source: src.cloned(), target: tgt.cloned() });
                     n += 1;
+                };
+                let code = pattern.code.as_str();
+                match (&pattern.reverse, symmetric) {
+                    // Members of a compound that act on each other take the first
+                    // code forwards and the second backwards.
+                    (Some(r), true) => {
+                        for (i, a) in sources.iter().enumerate() {
+                            for b in &sources[i + 1..] {
+                                if code != BLOCK {
+                                    emit(code, Some(a), Some(b));
+                                }
+                                if r != BLOCK {
+                                    emit(r, Some(b), Some(a));
+                                }
+                            }
+                        }
+                    }
+                    _ => pairs(&sources, &targets, self.partial, |src, tgt| {
+                        if code != BLOCK {
+                            emit(code, src, tgt);
+                        }
+                        if let (Some(r), false) = (&pattern.reverse, symmetric) {
+                            emit(r, tgt, src);
+                        }
+                    }),
                 }
                 if !sources.is_empty() && !targets.is_empty() {
                     previous = Some((sources, targets));
@@ -313,7 +314,7 @@ impl<'a> Coder<'a> {
                 // An actor whose dictionary entry has no code on the event's date
                 // ("[---]") is no actor.
                 let on = |a: Actor| {
-                    Some(a.on(lex, when.interval.start)).filter(|a| !a.code.is_empty()).map(|a| record(lex, &a, &text, &doc.text))
+                    Some(a.on(lex, when.interval.start)).filter(|a| !a.code.is_empty()).map(|a| record(lex, a, &text, &doc.text))
                 };
                 let (had_source, had_target) = (source.is_some(), target.is_some());
                 e.source = source.and_then(on);
@@ -427,33 +428,32 @@ struct Pending {
 /// fill them, owned only where the coder supplies one (an implied actor).
 type Roles<'m> = (Cow<'m, [Actor]>, Cow<'m, [Actor]>);
 
-/// One (source, target) pair per combination of coordinated actors; a coordinated
-/// source with no target acts towards each of its other members.
-fn pairs<'b>(sources: &'b [Actor], targets: &'b [Actor], partial: bool) -> Vec<(Option<&'b Actor>, Option<&'b Actor>)> {
-    let mut out = Vec::new();
+/// Each (source, target) pair of coordinated actors, to `each`: every
+/// combination; a coordinated source with no target acts towards each of its
+/// other members.
+fn pairs<'b>(sources: &'b [Actor], targets: &'b [Actor], partial: bool, mut each: impl FnMut(Option<&'b Actor>, Option<&'b Actor>)) {
     if targets.is_empty() && sources.len() >= 2 {
         for a in sources {
             for b in sources {
                 if !std::ptr::eq(a, b) {
-                    out.push((Some(a), Some(b)));
+                    each(Some(a), Some(b));
                 }
             }
         }
-        return out;
+        return;
     }
     match (sources.is_empty(), targets.is_empty()) {
         (false, false) => {
             for a in sources {
                 for b in targets {
-                    out.push((Some(a), Some(b)));
+                    each(Some(a), Some(b));
                 }
             }
         }
-        (false, true) if partial => out.extend(sources.iter().map(|a| (Some(a), None))),
-        (true, false) if partial => out.extend(targets.iter().map(|b| (None, Some(b)))),
+        (false, true) if partial => sources.iter().for_each(|a| each(Some(a), None)),
+        (true, false) if partial => targets.iter().for_each(|b| each(None, Some(b))),
         _ => {}
     }
-    out
 }
 
 /// The actor `data/verbs/implied.txt` supplies for the missing side of an event.
@@ -489,15 +489,15 @@ fn same_actor(a: &Actor, b: &Actor) -> bool {
     a.entity.is_some() && a.entity == b.entity || a.code == b.code && a.name == b.name
 }
 
-fn record(lex: &Lexicon, a: &Actor, text: &Text, doc: &str) -> ActorRecord {
+fn record(lex: &Lexicon, a: Actor, text: &Text, doc: &str) -> ActorRecord {
     let start = text.tokens[a.start].start;
     let end = if a.implied.is_some() { start } else { text.tokens[a.end.max(a.start + 1) - 1].end };
     ActorRecord {
         text: doc[start..end].into(),
-        name: a.name.clone(),
-        code: a.code.clone(),
-        country: a.country.clone(),
-        role: a.role.clone(),
+        name: a.name,
+        code: a.code,
+        country: a.country,
+        role: a.role,
         span: [start, end],
         implied_by: a.implied.map(|r| lex.rule_text(r).into()),
     }

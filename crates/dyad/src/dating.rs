@@ -25,6 +25,7 @@
 use compact_str::CompactString;
 use jiff::civil::Date;
 
+use crate::actors::Actor;
 use crate::text::{Sentence, Text};
 use crate::time::{Basis, Grain, Interval, Tense, TimeExpr, TimeValue};
 use crate::words::{Class, WordList};
@@ -87,8 +88,15 @@ pub struct Trigger<'t> {
     pub end: usize,
     pub tense: Tense,
     pub root: &'t str,
-    /// Names of its actors (for anchoring offsets to it).
-    pub actors: Vec<CompactString>,
+    /// Its source and target actors (their names anchor offsets to it).
+    pub roles: [&'t [Actor]; 2],
+}
+
+impl Trigger<'_> {
+    /// The names of its actors, source first.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().flat_map(|r| r.iter()).map(|a| a.name.as_str())
+    }
 }
 
 impl<'a> Dater<'a> {
@@ -122,7 +130,7 @@ impl<'a> Dater<'a> {
 
     /// The latest remembered event with the same root and an actor in common.
     fn recall(&self, t: &Trigger) -> Option<&Memo> {
-        self.memory.iter().rev().find(|m| m.root == t.root && m.actors.iter().any(|a| t.actors.contains(a)))
+        self.memory.iter().rev().find(|m| m.root == t.root && m.actors.iter().any(|a| t.names().any(|n| n == a)))
     }
 
     /// Date a trigger of sentence `si`, given the sentence's expressions and all its
@@ -177,7 +185,11 @@ impl<'a> Dater<'a> {
         if self.lead.is_none() && recent && when.interval.grain == Grain::Day {
             self.lead = Some((when.clone(), si));
         }
-        self.memory.push(Memo { root: trigger.root.into(), actors: trigger.actors.clone(), when: when.clone() });
+        self.memory.push(Memo {
+            root: trigger.root.into(),
+            actors: trigger.names().map(CompactString::from).collect(),
+            when: when.clone(),
+        });
     }
 
     /// The date of an event of sentence `si` that nothing in its sentence dates:
