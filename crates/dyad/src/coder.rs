@@ -296,7 +296,8 @@ impl<'a> Coder<'a> {
                         if code != BLOCK {
                             emit(code, src, tgt);
                         }
-                        if let (Some(r), false) = (&pattern.reverse, symmetric) {
+                        // (A symmetric event's reverse is the arm above.)
+                        if let Some(r) = &pattern.reverse {
                             emit(r, tgt, src);
                         }
                     }),

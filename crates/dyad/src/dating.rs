@@ -47,13 +47,11 @@ impl When {
     }
 }
 
-/// A dated event remembered for anchoring later offsets.
+/// A dated event remembered for anchoring later offsets: its trigger (whose
+/// root and actors identify it) and its date.
 #[derive(Clone, Debug)]
-struct Memo {
-    /// CAMEO root of the event ("18").
-    root: CompactString,
-    /// Names of the actors it involved.
-    actors: Vec<CompactString>,
+struct Memo<'a> {
+    trigger: Trigger<'a>,
     when: When,
 }
 
@@ -77,12 +75,13 @@ pub struct Dater<'a> {
     text: &'a Text,
     doc: &'a str,
     published: Date,
-    memory: Vec<Memo>,
+    memory: Vec<Memo<'a>>,
     /// The lead date and the sentence it was found in.
     lead: Option<(When, usize)>,
 }
 
 /// One trigger to date: its tokens, tense, root and actors.
+#[derive(Clone, Copy, Debug)]
 pub struct Trigger<'t> {
     pub start: usize,
     pub end: usize,
@@ -129,8 +128,8 @@ impl<'a> Dater<'a> {
     }
 
     /// The latest remembered event with the same root and an actor in common.
-    fn recall(&self, t: &Trigger) -> Option<&Memo> {
-        self.memory.iter().rev().find(|m| m.root == t.root && m.actors.iter().any(|a| t.names().any(|n| n == a)))
+    fn recall(&self, t: &Trigger) -> Option<&Memo<'a>> {
+        self.memory.iter().rev().find(|m| m.trigger.root == t.root && m.trigger.names().any(|a| t.names().any(|n| n == a)))
     }
 
     /// Date a trigger of sentence `si`, given the sentence's expressions and all its
@@ -177,7 +176,7 @@ impl<'a> Dater<'a> {
 
     /// Remember a dated event of sentence `si`, and take the first recent one dated
     /// to a day as the document's lead.
-    pub fn remember(&mut self, si: usize, trigger: &Trigger, when: &When) {
+    pub fn remember(&mut self, si: usize, trigger: &Trigger<'a>, when: &When) {
         if when.basis == Basis::Publication {
             return;
         }
@@ -185,11 +184,7 @@ impl<'a> Dater<'a> {
         if self.lead.is_none() && recent && when.interval.grain == Grain::Day {
             self.lead = Some((when.clone(), si));
         }
-        self.memory.push(Memo {
-            root: trigger.root.into(),
-            actors: trigger.names().map(CompactString::from).collect(),
-            when: when.clone(),
-        });
+        self.memory.push(Memo { trigger: *trigger, when: when.clone() });
     }
 
     /// The date of an event of sentence `si` that nothing in its sentence dates:
