@@ -19,24 +19,9 @@ use dyad::{Coder, Document, Event, Lexicon};
 
 mod store;
 
-// Coding allocates many small, short-lived strings and vectors per sentence;
-// mimalloc serves them several times faster than the system allocator.
+// mimalloc, set up as `dyad_alloc` says (and the benchmark's floor runs).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Where the kernel allows transparent huge pages, mimalloc asks for them, and
-/// the kernel then zeroes 2 MiB at each first touch (and now and then compacts
-/// memory to find a free one): that cost a coding run more time than it saved in
-/// TLB misses, made its timing erratic and doubled its resident memory. Turned off
-/// for this process only; the system's setting is left alone.
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl(PR_SET_THP_DISABLE) takes plain integers and only sets a flag
-    // of this process; a kernel without it returns an error, which changes nothing.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
+static GLOBAL: dyad_alloc::Mimalloc = dyad_alloc::Mimalloc;
 
 #[derive(Parser)]
 #[command(
@@ -208,7 +193,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 }
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    dyad_alloc::no_huge_pages();
     // Unusable arguments exit 1 (clap's default is 2); help and version exit 0.
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -11,22 +11,13 @@ use std::process::ExitCode;
 
 use dyad::document::{self, ReadOptions};
 
-// The allocator `dyad code` uses, so that the floor is measured on equal terms.
+// The allocator `dyad code` uses, set up the same way, so that the floor is
+// measured on equal terms.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Without transparent huge pages, as `dyad code` runs (see its `no_huge_pages`).
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl(PR_SET_THP_DISABLE) takes plain integers and only sets a flag
-    // of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
+static GLOBAL: dyad_alloc::Mimalloc = dyad_alloc::Mimalloc;
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    dyad_alloc::no_huge_pages();
     let inputs: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if inputs.is_empty() {
         eprintln!("usage: tokenise INPUT.jsonl...");
