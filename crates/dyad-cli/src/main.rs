@@ -19,7 +19,7 @@ use dyad::{Coder, Document, Event, Lexicon};
 
 mod store;
 
-// mimalloc, set up as `dyad_alloc` says (and the benchmark's floor runs).
+// mimalloc, as the benchmark's floor runs too (see `dyad_alloc`).
 #[global_allocator]
 static GLOBAL: dyad_alloc::Mimalloc = dyad_alloc::Mimalloc;
 
