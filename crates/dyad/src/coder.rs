@@ -233,8 +233,12 @@ impl<'a> Coder<'a> {
                     }
                 }
                 // Each event the trigger makes, in order: paired codes (TABARI/PETRARCH
-                // `[032:033]`) also make the event the other way round.
+                // `[032:033]`) also make the event the other way round. A blocked
+                // code (`---`, a pattern that only stops shorter ones) makes none.
                 let mut emit = |code: &str, src: Option<&Actor>, tgt: Option<&Actor>| {
+                    if code == BLOCK {
+                        return;
+                    }
                     if let (Some(a), Some(b)) = (src, tgt) {
                         if same_actor(a, b) {
                             return;
@@ -283,19 +287,13 @@ impl<'a> Coder<'a> {
                     (Some(r), true) => {
                         for (i, a) in sources.iter().enumerate() {
                             for b in &sources[i + 1..] {
-                                if code != BLOCK {
-                                    emit(code, Some(a), Some(b));
-                                }
-                                if r != BLOCK {
-                                    emit(r, Some(b), Some(a));
-                                }
+                                emit(code, Some(a), Some(b));
+                                emit(r, Some(b), Some(a));
                             }
                         }
                     }
                     _ => pairs(&sources, &targets, self.partial, |src, tgt| {
-                        if code != BLOCK {
-                            emit(code, src, tgt);
-                        }
+                        emit(code, src, tgt);
                         // (A symmetric event's reverse is the arm above.)
                         if let Some(r) = &pattern.reverse {
                             emit(r, tgt, src);
