@@ -3,7 +3,8 @@
 # with hyperfine, on the benchmark corpus (crates/dyad/benches/corpus.rs: about
 # 200,000 sentences built from ../shared; nothing of it is kept in the project).
 #
-# Times, each a whole process, lexicon load included:
+# Times, each a whole process, lexicon load included (the first four in rounds of
+# one run each, so that their means are taken in the same minutes):
 #   builtin   dyad code --jobs 1, the built-in lexicons
 #   phoenix   dyad code --jobs 1 --dict-only with the Phoenix dictionaries
 #             (dyad::dict::PHOENIX, from ../shared/reference/petrarch-dictionaries)
@@ -96,20 +97,32 @@ if awk -v l="$LOAD" 'BEGIN { exit !(l >= 0.5) }'; then
     echo "bench: note: the machine is busy (load average $LOAD): the times will be high and the scaling low"
 fi
 
-# Each command is run without a shell (-N); hyperfine discards its output.
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$TMP/runs.json" \
-    -n builtin "$DYAD code --jobs 1 $CORPUS" \
-    -n phoenix "$DYAD code --jobs 1 $PHX_ARGS $CORPUS" \
-    -n jobs2 "$DYAD code --jobs 2 $CORPUS" \
-    -n floor "$TOKENISE $CORPUS"
+# Each command is run without a shell (-N); hyperfine discards its output. The
+# runs go in rounds, one run of each command a round, the order turned by one
+# every round: hyperfine's own --runs N would time each command N times in a row,
+# minutes away from the next command's runs, and on a machine whose speed drifts
+# the commands' means would then compare different moments.
+NAMES=(builtin phoenix jobs2 floor)
+COMMANDS=("$DYAD code --jobs 1 $CORPUS" "$DYAD code --jobs 1 $PHX_ARGS $CORPUS" "$DYAD code --jobs 2 $CORPUS" "$TOKENISE $CORPUS")
+for ((round = 0; round < RUNS; round++)); do
+    echo "bench: round $((round + 1)) of $RUNS (one run of each command)"
+    ARGS=()
+    for ((k = 0; k < ${#NAMES[@]}; k++)); do
+        i=$(((k + round) % ${#NAMES[@]}))
+        ARGS+=(-n "${NAMES[i]}" "${COMMANDS[i]}")
+    done
+    WARMUP=0
+    if [ "$round" -eq 0 ]; then WARMUP=1; fi
+    hyperfine -N --style none --warmup "$WARMUP" --runs 1 --export-json "$TMP/runs.$round.json" "${ARGS[@]}"
+done
 hyperfine -N --warmup 2 --runs $((RUNS * 2)) --export-json "$TMP/load.json" \
     -n load-builtin "$DYAD code --jobs 1 $ONE" \
     -n load-phoenix "$DYAD code --jobs 1 $PHX_ARGS $ONE"
 
-# The two ratios again, in alternation (scripts/alternate.py): hyperfine runs
-# each command's runs one after the other, so a drift of the machine's speed
-# between them moves the scaling and the share of the floor; pairs run in turn,
-# the order swapped every pair, do not see it.
+# The two ratios again, in alternation (scripts/alternate.py): the rounds above
+# keep a drift over minutes out of the means, but not one within a round, which
+# moves the scaling and the share of the floor; pairs run in turn, the order
+# swapped every pair, and the median of their ratios, do not see it.
 PAIRS=${BENCH_PAIRS:-8}
 echo "bench: the scaling and the floor's share in alternation, $PAIRS pairs each"
 ALT_SCALING=$(scripts/alternate.py "$DYAD code --jobs 1" "$DYAD code --jobs 2" "$PAIRS" "$CORPUS")
@@ -125,11 +138,11 @@ RSS_BUILTIN=$(peak_kb $DYAD code --jobs 1 "$CORPUS")
 RSS_PHOENIX=$(peak_kb $DYAD code --jobs 1 $PHX_ARGS "$CORPUS")
 RSS_JOBS2=$(peak_kb $DYAD code --jobs 2 "$CORPUS")
 
-python3 - "$TMP/runs.json" "$TMP/load.json" "$SENTENCES" "$RSS_BUILTIN" "$RSS_PHOENIX" "$RSS_JOBS2" \
+python3 - "$TMP" "$TMP/load.json" "$SENTENCES" "$RSS_BUILTIN" "$RSS_PHOENIX" "$RSS_JOBS2" \
     "$PAIRS" "$ALT_SCALING" "$ALT_FLOOR" <<'EOF'
-import json, re, sys
+import glob, json, os, re, statistics, sys
 
-runs, load, sentences = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rounds, load, sentences = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rss = {"builtin": sys.argv[4], "phoenix": sys.argv[5], "jobs2": sys.argv[6]}
 pairs = sys.argv[7]
 
@@ -142,10 +155,14 @@ def alternation(report):
 
 scaling = alternation(sys.argv[8])
 floor = alternation(sys.argv[9])
-t = {r["command"]: r for f in (runs, load) for r in json.load(open(f))["results"]}
-mean = {k: r["mean"] for k, r in t.items()}
-best = {k: r["min"] for k, r in t.items()}
-sd = {k: r.get("stddev") or 0.0 for k, r in t.items()}
+# Every run's time, by command: those of the rounds, then the load's.
+times = {}
+for f in sorted(glob.glob(os.path.join(rounds, "runs.*.json"))) + [load]:
+    for r in json.load(open(f))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+mean = {k: statistics.mean(v) for k, v in times.items()}
+best = {k: min(v) for k, v in times.items()}
+sd = {k: statistics.stdev(v) if len(v) > 1 else 0.0 for k, v in times.items()}
 
 def mb(kb):
     return f"{int(kb) / 1024:.0f} MB" if kb.isdigit() else "?"
