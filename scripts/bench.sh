@@ -16,7 +16,7 @@
 # speed (both also timed in alternation, scripts/alternate.py), the load times and
 # the peak memory (/usr/bin/time -v) of the builtin, phoenix and jobs 2 runs.
 #
-# Usage: scripts/bench.sh            (BENCH_RUNS=N for N timed runs each, 5;
+# Usage: scripts/bench.sh            (BENCH_RUNS=N for N rounds, N timed runs each, 5;
 #                                     BENCH_PAIRS=N for N pairs in alternation, 8)
 # Without ../shared there is no corpus: the script says so and exits 0.
 set -euo pipefail
@@ -25,6 +25,10 @@ cd "$(dirname "$0")/.."
 SHARED=../shared
 DICTS=$SHARED/reference/petrarch-dictionaries
 RUNS=${BENCH_RUNS:-5}
+if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench: BENCH_RUNS must be a whole number of rounds, 1 or more (got '$RUNS')" >&2
+    exit 2
+fi
 
 if [ ! -d "$SHARED" ]; then
     echo "bench: skipped: $SHARED is not present, so there is no corpus to time"
