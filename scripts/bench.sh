@@ -17,7 +17,7 @@
 # the peak memory (/usr/bin/time -v) of the builtin, phoenix and jobs 2 runs.
 #
 # Usage: scripts/bench.sh            (BENCH_RUNS=N for N rounds, N timed runs each, 5;
-#                                     BENCH_PAIRS=N for N pairs in alternation, 8)
+#                                     BENCH_PAIRS=N for N pairs in alternation, 16)
 # Without ../shared there is no corpus: the script says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -127,7 +127,7 @@ hyperfine -N --warmup 2 --runs $((RUNS * 2)) --export-json "$TMP/load.json" \
 # keep a drift over minutes out of the means, but not one within a round, which
 # moves the scaling and the share of the floor; pairs run in turn, the order
 # swapped every pair, and the median of their ratios, do not see it.
-PAIRS=${BENCH_PAIRS:-8}
+PAIRS=${BENCH_PAIRS:-16}
 echo "bench: the scaling and the floor's share in alternation, $PAIRS pairs each"
 ALT_SCALING=$(scripts/alternate.py "$DYAD code --jobs 1" "$DYAD code --jobs 2" "$PAIRS" "$CORPUS")
 ALT_FLOOR=$(scripts/alternate.py "$TOKENISE" "$DYAD code --jobs 1" "$PAIRS" "$CORPUS")
