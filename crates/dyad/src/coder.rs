@@ -141,8 +141,10 @@ impl<'a> Coder<'a> {
                 if r.discarded[si] {
                     return Vec::new();
                 }
+                // A blocked pattern has taken its words from shorter ones; only
+                // those that make an event are kept.
                 let mut found = finder.find(lex, &r.text, si, &r.ids, &r.mentions[si]);
-                found.retain(|f| lex.patterns[f.pattern as usize].code != BLOCK || lex.patterns[f.pattern as usize].reverse.is_some());
+                found.retain(|f| lex.patterns[f.pattern as usize].makes_events());
                 found
             })
             .collect();
@@ -234,7 +236,8 @@ impl<'a> Coder<'a> {
                 }
                 // Each event the trigger makes, in order: paired codes (TABARI/PETRARCH
                 // `[032:033]`) also make the event the other way round. A blocked
-                // code (`---`, a pattern that only stops shorter ones) makes none.
+                // code makes none: the forward code of a `[:173]` (the only blocked
+                // patterns kept, `Pattern::makes_events`).
                 let mut emit = |code: &str, src: Option<&Actor>, tgt: Option<&Actor>| {
                     if code == BLOCK {
                         return;

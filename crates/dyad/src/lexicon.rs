@@ -216,6 +216,15 @@ pub struct Pattern {
     pub reverse: Option<String>,
 }
 
+impl Pattern {
+    /// Does a match make any event? Not when its code is blocked (`---`, a
+    /// pattern that only stops shorter ones from matching its words) and it has
+    /// no reverse (PETRARCH-2's `[:173]` blocks only the forward event).
+    pub fn makes_events(&self) -> bool {
+        self.code != crate::coder::BLOCK || self.reverse.is_some()
+    }
+}
+
 /// What the matcher reads of a pattern for every candidate, in one cache line
 /// (a [`Pattern`] and its items are two, elsewhere in memory: the lexicon has tens
 /// of thousands of patterns, and the candidates of a sentence are scattered
