@@ -310,11 +310,10 @@ struct Output<W: Write> {
 }
 
 impl<W: Write> Output<W> {
-    /// A coded document: its JSONL lines, holding `events` events.
-    fn coded(&mut self, jsonl: &[u8], events: usize) -> Result<()> {
+    /// A coded document, with `events` events.
+    fn coded(&mut self, events: usize) {
         self.docs += 1;
         self.events += events;
-        self.sink.write_all(jsonl).context("cannot write events")
     }
 
     fn skip(&mut self, s: &Skipped) {
@@ -355,19 +354,11 @@ struct Chunk {
     items: Vec<Item>,
     /// The coded documents' events, one JSON object a line.
     jsonl: Vec<u8>,
-    /// What became of each input, in order.
-    done: Vec<Done>,
+    /// What became of each input, in order: how many events it has, or why
+    /// it was skipped.
+    done: Vec<std::result::Result<usize, Skipped>>,
     /// The coding thread failed on the chunk (a bug).
     failed: bool,
-}
-
-/// What became of one input of a chunk.
-struct Done {
-    /// Where its lines end in the chunk's `jsonl` (they start where those of the
-    /// input before end).
-    end: usize,
-    /// How many events it has, or why it was skipped.
-    events: std::result::Result<usize, Skipped>,
 }
 
 impl Chunk {
@@ -394,20 +385,21 @@ impl Chunk {
                 Some((events, _)) => Ok(write_events(&events, keep, &mut self.jsonl)),
                 None => code_into(coder, keep, &doc, &mut self.jsonl),
             });
-            self.done.push(Done { end: self.jsonl.len(), events });
+            self.done.push(events);
         }
     }
 
     /// Writes what the inputs became, in order, and empties the chunk for reuse.
+    /// The events go in one write: most chunks' lines are more than the
+    /// output's buffer holds, and it passes those on without copying them.
     fn write<W: Write>(&mut self, out: &mut Output<W>) -> Result<()> {
-        let mut start = 0;
         for done in self.done.drain(..) {
-            match &done.events {
-                Ok(events) => out.coded(&self.jsonl[start..done.end], *events)?,
-                Err(s) => out.skip(s),
+            match done {
+                Ok(events) => out.coded(events),
+                Err(s) => out.skip(&s),
             }
-            start = done.end;
         }
+        out.sink.write_all(&self.jsonl).context("cannot write events")?;
         self.jsonl.clear();
         Ok(())
     }
