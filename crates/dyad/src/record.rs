@@ -252,7 +252,8 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     while let Some(&c) = b.get(i) {
         i += 1;
         if c >= 0x20 && c != b'"' && c != b'\\' {
-            // Whole words at a time again while none of their bytes needs it.
+            // Whole blocks or words at a time again while none of their bytes
+            // needs it.
             i += clean_prefix(&b[i..]);
             continue;
         }
@@ -289,8 +290,8 @@ fn clean_prefix(b: &[u8]) -> usize {
     let half = |i: usize| b.get(i..i + 4).map_or(0, |w| u64::from(u32::from_le_bytes(w.try_into().unwrap_or([0; 4]))));
     if let Some(last) = b.last_chunk::<16>() {
         let (blocks, _) = b.as_chunks::<16>();
-        // The last block is read whole below, even when it is also the last of
-        // `blocks`.
+        // `last` covers the string's end: the last whole block when the length
+        // is a multiple of 16 (which `take` leaves to it), else the bytes after it.
         for (k, block) in blocks.iter().enumerate().take((n - 1) / 16) {
             if block_needs_escape(block) {
                 return k * 16;
@@ -404,9 +405,10 @@ mod tests {
 
     #[test]
     fn every_escape_at_every_place_in_a_string() {
-        // The writer looks at eight bytes at a time (four, or single bytes, in
-        // short strings): put each character that needs escaping at every place
-        // in and across those, in strings of every length up to 37 bytes.
+        // The writer looks at sixteen bytes at a time (eight, four or single
+        // bytes in short strings): put each character that needs escaping at
+        // every place in and across those, in strings of every length up to 40
+        // bytes.
         for special in ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "\u{e9}", "\u{1f600}"] {
             for before in 0..20 {
                 for after in 0..=17 {
