@@ -9,7 +9,7 @@ use crate::actors::{self, Actor, DocContext};
 use crate::codebook::Codebook;
 use crate::dating::{Dater, Trigger, When};
 use crate::events;
-use crate::lexicon::{form, Lexicon, Side, TokId, Whose};
+use crate::lexicon::{form, Lexicon, Side, TokId, Whose, BLOCK};
 use crate::record::{ActorRecord, DateRecord, Event, TriggerRecord};
 use crate::status::{self, Status};
 use crate::text::{self, Text};
@@ -17,10 +17,6 @@ use crate::time::{self, Tense, TimeExpr};
 use crate::Document;
 use compact_str::CompactString;
 use std::borrow::Cow;
-
-/// The code of a blocking pattern: it claims its words so that no other trigger
-/// fires on them ("spoke to reporters" is not a phone call), and codes nothing.
-pub const BLOCK: &str = "---";
 
 /// Codes documents with one lexicon. Cheap to create; share the lexicon.
 pub struct Coder<'a> {

@@ -116,8 +116,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::coder::BLOCK;
-use crate::lexicon::{form, Discard, Entry, Item, Organisation, Person, PhraseSet, Rule, Term};
+use crate::lexicon::{form, Discard, Entry, Item, Organisation, Person, PhraseSet, Rule, Term, BLOCK};
 use crate::{Lexicon, LexiconError};
 
 /// The file names of the full Phoenix dictionary set (verbs, actors, agents,
@@ -2285,7 +2284,7 @@ FOOTBALL
         let lex = lexicon();
         assert_eq!(code(&lex, "Arnor restored contacts with Gondor."), Vec::<String>::new());
         let ps = patterns_of(&lex, "t.verbs.txt", 16);
-        assert_eq!(ps[0].code, crate::coder::BLOCK);
+        assert_eq!(ps[0].code, BLOCK);
     }
 
     #[test]
@@ -2330,7 +2329,7 @@ FOOTBALL
         let v = "--- X [---] ---\nX\n- * A [075A]\n- * B [903]\n- * C [+++]\n- * D [:173]\n";
         let stats = lex.add_dictionary_texts([("x.verbs.txt".to_string(), v.to_string())]).expect("no errors");
         let codes: Vec<(&str, Option<&str>)> = lex.patterns.iter().map(|p| (p.code.as_str(), p.reverse.as_deref())).collect();
-        assert_eq!(codes, [("075A", None), ("903", None), (crate::coder::BLOCK, Some("173"))]);
+        assert_eq!(codes, [("075A", None), ("903", None), (BLOCK, Some("173"))]);
         let lines: Vec<usize> = stats.warnings.iter().map(|w| w.line).collect();
         assert_eq!(lines, [4, 5], "{:?}", stats.warnings);
     }

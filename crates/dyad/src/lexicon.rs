@@ -216,12 +216,16 @@ pub struct Pattern {
     pub reverse: Option<String>,
 }
 
+/// The code of a blocking pattern: it claims its words so that no other trigger
+/// fires on them ("spoke to reporters" is not a phone call), and codes nothing.
+pub const BLOCK: &str = "---";
+
 impl Pattern {
     /// Does a match make any event? Not when its code is blocked (`---`, a
     /// pattern that only stops shorter ones from matching its words) and it has
     /// no reverse (PETRARCH-2's `[:173]` blocks only the forward event).
     pub fn makes_events(&self) -> bool {
-        self.code != crate::coder::BLOCK || self.reverse.is_some()
+        self.code != BLOCK || self.reverse.is_some()
     }
 }
 
@@ -1644,7 +1648,7 @@ impl Lexicon {
             };
             let f = [code.trim(), patterns.trim()];
             let code = f[0];
-            if code != crate::coder::BLOCK && (!(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit())) {
+            if code != BLOCK && (!(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit())) {
                 return Err(self.err(file, ln, format!("'{code}' is not a CAMEO event code (2 to 4 digits)")));
             }
             let rule = Rule { file, line: ln as u32 };
