@@ -22,7 +22,7 @@
 //! asks for has an alignment that a plain `mi_malloc` already gives, so
 //! [`Mimalloc`] calls that instead. On the benchmark corpus a coding run took
 //! 1.4% fewer instructions and was 0-1% faster in alternation, the floor as
-//! much (`docs/performance.md`, twenty-first round).
+//! much (`docs/performance-log.md`, twenty-first round).
 
 #![no_std]
 

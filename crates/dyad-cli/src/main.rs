@@ -291,7 +291,7 @@ fn code(
 
 /// A chunk, the coding threads' unit of work, holds at most this many documents
 /// (coded stage by stage as one batch: 256 was faster than 64, 128, 512 and
-/// 1024, docs/performance.md, ninth round)...
+/// 1024, docs/performance-log.md, ninth round)...
 const CHUNK_DOCS: usize = 256;
 /// ...and takes no more once it holds this much text.
 const CHUNK_BYTES: usize = 1 << 20;
