@@ -559,7 +559,7 @@ fn noun_phrase(v: &View, i: usize, end: usize, ctx: &mut DocContext, body: usize
             && !tok.cap
             && skipped_words < 3
             && (j > i)
-            && !v.lex.token_id(norm).is_some_and(|id| v.lex.is_verb(id))
+            && !v.lex.norm_is_verb(tok)
             && !is_function_word(norm)
         {
             skipped_words += 1;
@@ -1058,7 +1058,7 @@ fn attach_of_and_appositions(v: &View, mut ms: Vec<Mention>, end: usize, ctx: &m
             {
                 let closes = m.end >= end
                     || matches!(v.norm(m.end), "," | "." | ")" | "(" | "-" | "\"" | "in" | "of" | "at" | "for" | "from" | "who" | "and")
-                    || v.lex.token_id(v.norm(m.end)).is_some_and(|id| v.lex.is_verb(id));
+                    || v.lex.norm_is_verb(&v.text.tokens[m.end]);
                 let a = prev.actors[0].clone();
                 let b = m.actors[0].clone();
                 let a_bare = a.person && a.country.is_none() && a.role.is_none();

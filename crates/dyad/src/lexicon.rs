@@ -1871,6 +1871,14 @@ impl Lexicon {
     /// the patterns are loaded, since a key is chosen among all of an anchor's
     /// patterns.
     pub(crate) fn index_patterns(&mut self) {
+        // A word that is itself a verb form says so in its classes, so that the
+        // stages that ask read a bit rather than look its norm up again.
+        let verb_forms = &self.verb_forms;
+        for w in self.vocab.values_mut() {
+            if w.id().and_then(|id| verb_forms.get(id as usize)).is_some_and(|f| !f.is_empty()) {
+                w.classes |= words::VERB_FORM;
+            }
+        }
         self.shapes = self
             .patterns
             .iter()
@@ -2043,6 +2051,17 @@ impl Lexicon {
                 let p = &self.patterns[p as usize];
                 PatternShape { items: &p.items, anchor: p.anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
             }
+        }
+    }
+
+    /// Is the text token's norm itself a form of some verb the lexicon knows
+    /// (`token_id(norm)` and [`Lexicon::is_verb`], from the token's classes when
+    /// they are filled)?
+    pub fn norm_is_verb(&self, t: &text::Token) -> bool {
+        if t.classes & words::FILLED != 0 {
+            t.classes & words::VERB_FORM != 0
+        } else {
+            self.token_id(&t.norm).is_some_and(|id| self.is_verb(id))
         }
     }
 
@@ -2410,6 +2429,20 @@ mod tests {
             ("data/actors/roles.txt".to_string(), "GOV | prime minister\n".to_string()),
         ];
         Lexicon::from_texts(files.into_iter()).expect("tiny lexicon loads")
+    }
+
+    #[test]
+    fn a_tokens_classes_say_whether_its_norm_is_a_verb_form() {
+        let lex = Lexicon::builtin().expect("builtin lexicon loads");
+        let doc = "The minister met reporters and said the talks were planned by officials.";
+        let mut text = text::analyse(doc);
+        lex.token_ids(&mut text, doc);
+        for t in &text.tokens {
+            assert_eq!(lex.norm_is_verb(t), lex.token_id(&t.norm).is_some_and(|id| lex.is_verb(id)), "{:?}", t.norm);
+        }
+        let verbs: Vec<&str> = text.tokens.iter().filter(|t| lex.norm_is_verb(t)).map(|t| t.norm.as_str()).collect();
+        assert!(verbs.contains(&"met") && verbs.contains(&"said") && verbs.contains(&"planned"), "{verbs:?}");
+        assert!(!verbs.contains(&"reporters") && !verbs.contains(&"the"), "{verbs:?}");
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub struct Token {
     /// First character is an uppercase letter in the original text.
     pub cap: bool,
     /// The closed-class lists the norm is in, as [`crate::words::Class`] bits,
-    /// and its time classes ([`crate::words::TIME_SHIFT`]): 0 from the
+    /// its time classes ([`crate::words::TIME_SHIFT`]) and whether it is itself
+    /// a verb form ([`crate::words::VERB_FORM`]): 0 from the
     /// tokeniser, filled by the lexicon's lookup of the token
     /// ([`crate::lexicon::Lexicon::token_ids`]). Held where the token's layout
     /// had room (it is no larger for it).

@@ -109,6 +109,12 @@ impl WordList {
 /// (a token that is in no class still has this bit).
 pub const FILLED: u32 = 1 << 31;
 
+/// Set in [`crate::text::Token::classes`] when the token's norm is itself a
+/// form of a verb the lexicon knows (filled by the same lookup as the classes).
+pub const VERB_FORM: u32 = 1 << 30;
+// The bit above the time classes, below `FILLED`.
+const _: () = assert!(VERB_FORM == 1 << (TIME_SHIFT + 3) && VERB_FORM < FILLED);
+
 /// The time finder's classes of a word ([`crate::time`]: a head word of a time
 /// expression, a prefix, the first word of an anchor phrase) are three bits of
 /// [`crate::text::Token::classes`] from this one up, filled by the same lookup
