@@ -1867,18 +1867,11 @@ impl Lexicon {
         index.get(id as usize).and_then(|&a| self.anchored.get(a as usize))
     }
 
-    /// File every pattern under its anchor and key (see [`Anchored`]). Called once
-    /// the patterns are loaded, since a key is chosen among all of an anchor's
-    /// patterns.
+    /// File every pattern under its anchor and key (see [`Anchored`]), and mark
+    /// the vocabulary's verb forms. Called once the patterns and verbs are
+    /// loaded, since a key is chosen among all of an anchor's patterns.
     pub(crate) fn index_patterns(&mut self) {
-        // A word that is itself a verb form says so in its classes, so that the
-        // stages that ask read a bit rather than look its norm up again.
-        let verb_forms = &self.verb_forms;
-        for w in self.vocab.values_mut() {
-            if w.id().and_then(|id| verb_forms.get(id as usize)).is_some_and(|f| !f.is_empty()) {
-                w.classes |= words::VERB_FORM;
-            }
-        }
+        self.mark_verb_forms();
         self.shapes = self
             .patterns
             .iter()
@@ -2050,6 +2043,18 @@ impl Lexicon {
             _ => {
                 let p = &self.patterns[p as usize];
                 PatternShape { items: &p.items, anchor: p.anchor, verbal: p.verbal, target_anywhere: p.target_anywhere }
+            }
+        }
+    }
+
+    /// Give every word of the vocabulary that is itself a verb form the class
+    /// [`words::VERB_FORM`], so that the stages that ask read a bit rather than
+    /// look its norm up again ([`Lexicon::norm_is_verb`]).
+    fn mark_verb_forms(&mut self) {
+        let verb_forms = &self.verb_forms;
+        for w in self.vocab.values_mut() {
+            if w.id().and_then(|id| verb_forms.get(id as usize)).is_some_and(|f| !f.is_empty()) {
+                w.classes |= words::VERB_FORM;
             }
         }
     }
