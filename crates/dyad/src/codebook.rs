@@ -18,7 +18,7 @@
 //! longest known prefix, for codes from other coders and datasets that use codes
 //! this codebook does not list ("0110" becomes "011").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
