@@ -2207,7 +2207,7 @@ impl Lexicon {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -2436,16 +2436,23 @@ mod tests {
         Lexicon::from_texts(files.into_iter()).expect("tiny lexicon loads")
     }
 
-    #[test]
-    fn a_tokens_classes_say_whether_its_norm_is_a_verb_form() {
-        let lex = Lexicon::builtin().expect("builtin lexicon loads");
-        let doc = "The minister met reporters and said the talks were planned by officials.";
+    /// The words of `doc` whose classes say they are verb forms, once every
+    /// token's class has been checked against the lookup it stands for.
+    pub(crate) fn verb_forms_by_class(lex: &Lexicon, doc: &str) -> Vec<String> {
         let mut text = text::analyse(doc);
         lex.token_ids(&mut text, doc);
         for t in &text.tokens {
             assert_eq!(lex.norm_is_verb(t), lex.token_id(&t.norm).is_some_and(|id| lex.is_verb(id)), "{:?}", t.norm);
         }
-        let verbs: Vec<&str> = text.tokens.iter().filter(|t| lex.norm_is_verb(t)).map(|t| t.norm.as_str()).collect();
+        text.tokens.iter().filter(|t| lex.norm_is_verb(t)).map(|t| t.norm.to_string()).collect()
+    }
+
+    #[test]
+    fn a_tokens_classes_say_whether_its_norm_is_a_verb_form() {
+        let lex = Lexicon::builtin().expect("builtin lexicon loads");
+        let doc = "The minister met reporters and said the talks were planned by officials.";
+        let verbs = verb_forms_by_class(&lex, doc);
+        let verbs: Vec<&str> = verbs.iter().map(String::as_str).collect();
         assert!(verbs.contains(&"met") && verbs.contains(&"said") && verbs.contains(&"planned"), "{verbs:?}");
         assert!(!verbs.contains(&"reporters") && !verbs.contains(&"the"), "{verbs:?}");
     }
